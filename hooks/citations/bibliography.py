@@ -1,0 +1,315 @@
+"""Load the CSL-YAML bibliography and validate every entry.
+
+Each problem is reported as ``FILE:LINE: entry 'key': problem — fix`` so a contributor
+can go straight to the line. Validation collects every problem in the file before
+failing, so one run shows them all.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from citations.yaml_strings import LineDict, load_strings
+
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DATE_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+CONFIDENCE_LEVELS = ("verified", "likely", "unknown")
+
+# CSL types this site formats, with the fields each needs beyond id, type and title.
+# "author|publisher" means at least one of the two.
+REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "article-journal": ("author",),
+    "article-magazine": ("author",),
+    "article-newspaper": ("author",),
+    "book": ("author|publisher",),
+    "chapter": ("author", "container-title"),
+    "hearing": (),
+    "legislation": (),
+    "regulation": (),
+    "report": ("author|publisher",),
+    "webpage": (),
+}
+
+# CSL-JSON variables this site knows. Anything else is most likely a typo.
+KNOWN_FIELDS = frozenset(
+    {
+        "id", "type", "title", "author", "editor", "publisher", "publisher-place",
+        "container-title", "collection-title", "genre", "section", "issued", "accessed",
+        "URL", "DOI", "volume", "issue", "page", "number", "edition", "note", "abstract",
+        "language", "custom", "citation-key",
+    }
+)
+NAME_FIELDS = ("author", "editor")
+DATE_FIELDS = ("issued", "accessed")
+CUSTOM_FIELDS = frozenset({"confidence", "note", "archive-url", "archive-date"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the bibliography file, with where it is and how to fix it."""
+
+    path: str
+    line: int
+    key: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: entry '{self.key}': {self.problem} — {self.fix}"
+
+
+class BibliographyError(Exception):
+    """The bibliography file cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Bibliography:
+    """Validated entries, in file order, keyed by id."""
+
+    path: str
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        return self.entries[key]
+
+    def keys(self) -> list[str]:
+        return list(self.entries)
+
+
+def load_bibliography(path: str | Path, display_path: str | None = None) -> Bibliography:
+    """Read, parse and validate a CSL-YAML file; raise ``BibliographyError`` if unusable."""
+    shown = display_path or str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise BibliographyError(
+            [Problem(shown, 0, "-", f"cannot read the file ({error.strerror})",
+                     "check extra.citations.bibliography in mkdocs.yml")]
+        ) from None
+    return parse_bibliography(text, shown)
+
+
+def parse_bibliography(text: str, path: str) -> Bibliography:
+    """Parse CSL-YAML text and validate every entry."""
+    try:
+        data = load_strings(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise BibliographyError(
+            [Problem(path, line, "-", f"invalid YAML ({reason})",
+                     "check indentation and quote values that contain ': '")]
+        ) from None
+    references = _reference_list(data, path)
+    problems: list[Problem] = []
+    bibliography = Bibliography(path)
+    first_seen: dict[str, int] = {}
+    for entry in references:
+        entry_problems = validate_entry(entry, path)
+        problems.extend(entry_problems)
+        key = str(entry.get("id", "")) if isinstance(entry, dict) else ""
+        if key and key.lower() in first_seen:
+            problems.append(
+                Problem(path, _line_of(entry, "id"), key,
+                        f"duplicate id (first used on line {first_seen[key.lower()]})",
+                        "give each entry a unique id")
+            )
+            continue
+        if key:
+            first_seen[key.lower()] = _line_of(entry, "id")
+        if not entry_problems:
+            bibliography.entries[key] = normalise_entry(entry)
+    if problems:
+        raise BibliographyError(problems)
+    return bibliography
+
+
+def _reference_list(data: Any, path: str) -> list[Any]:
+    if not isinstance(data, dict) or "references" not in data:
+        raise BibliographyError(
+            [Problem(path, 1, "-", "no top-level 'references:' list",
+                     "start the file with 'references:' followed by '- id: ...' entries")]
+        )
+    references = data["references"]
+    if not isinstance(references, list):
+        raise BibliographyError(
+            [Problem(path, data.key_lines.get("references", 1), "-",
+                     "'references' is not a list", "write each entry as '- id: ...'")]
+        )
+    return references
+
+
+def validate_entry(entry: Any, path: str) -> list[Problem]:
+    """Return every problem with one entry (an empty list means it is valid)."""
+    if not isinstance(entry, dict):
+        return [Problem(path, 0, "-", "entry is not a mapping", "write each entry as '- id: ...'")]
+    key = str(entry.get("id", "")).strip()
+    shown = key or "?"
+    problems: list[Problem] = []
+
+    def report(field_name: str, problem: str, fix: str) -> None:
+        problems.append(Problem(path, _line_of(entry, field_name), shown, problem, fix))
+
+    if not key:
+        report("id", "missing 'id'", "add 'id: author-title-year' in lower case")
+    elif not KEY_PATTERN.match(key):
+        report("id", f"id '{key}' is not a valid key",
+               "use lower-case letters, digits and hyphens, starting with a letter or digit")
+    entry_type = entry.get("type")
+    if not entry_type:
+        report("type", "missing 'type'", f"add 'type:' with one of {', '.join(REQUIRED_BY_TYPE)}")
+    elif entry_type not in REQUIRED_BY_TYPE:
+        report("type", f"unsupported type '{entry_type}'", f"use one of {', '.join(REQUIRED_BY_TYPE)}")
+    if not _filled(entry.get("title")):
+        report("title", "missing 'title'", "add the title exactly as the source gives it")
+    for requirement in REQUIRED_BY_TYPE.get(str(entry_type), ()):
+        options = requirement.split("|")
+        if not any(_filled(entry.get(name)) for name in options):
+            report("type", f"a '{entry_type}' needs '{' or '.join(options)}'",
+                   f"add '{options[0]}:' (an organisation goes under 'literal:')")
+    for name in entry:
+        if name not in KNOWN_FIELDS:
+            report(name, f"unknown field '{name}'",
+                   "check the spelling against CSL-JSON, or move project data under 'custom:'")
+    for name in NAME_FIELDS:
+        if name in entry:
+            problems.extend(_name_problems(entry, name, path, shown))
+    for name in DATE_FIELDS:
+        if name in entry and not DATE_PATTERN.match(str(entry[name])):
+            report(name, f"'{name}: {entry[name]}' is not a date",
+                   "write it as a quoted \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"")
+        elif name in entry and not _valid_calendar_date(str(entry[name])):
+            report(name, f"'{name}: {entry[name]}' is not a real date", "check the month and day")
+    if "URL" in entry and not _is_web_url(entry["URL"]):
+        report("URL", f"URL '{entry['URL']}' is not an http(s) address",
+               "paste the full address, starting with https://")
+    problems.extend(_custom_problems(entry, path, shown))
+    return problems
+
+
+def _name_problems(entry: dict, name: str, path: str, key: str) -> list[Problem]:
+    names = entry[name]
+    line = _line_of(entry, name)
+    if not isinstance(names, list) or not names:
+        return [Problem(path, line, key, f"'{name}' is not a list of names",
+                        f"write '{name}:' then '- family: ...' / 'given: ...' or '- literal: ...'")]
+    problems = []
+    for person in names:
+        person_line = getattr(person, "line", line)
+        if not isinstance(person, dict) or not (
+            _filled(person.get("literal")) or _filled(person.get("family"))
+        ):
+            problems.append(Problem(path, person_line, key, f"a name in '{name}' has no 'family' or 'literal'",
+                                    "give a person 'family:' and 'given:', an organisation 'literal:'"))
+    return problems
+
+
+def _custom_problems(entry: dict, path: str, key: str) -> list[Problem]:
+    custom = entry.get("custom")
+    line = _line_of(entry, "custom")
+    if not isinstance(custom, dict):
+        return [Problem(path, line, key, "missing 'custom: {confidence: ...}'",
+                        "add 'custom:' with 'confidence: verified', 'likely' or 'unknown'")]
+    problems = []
+    for name in custom:
+        if name not in CUSTOM_FIELDS:
+            problems.append(Problem(path, custom.key_lines.get(name, line), key,
+                                    f"unknown field 'custom.{name}'",
+                                    f"use one of {', '.join(sorted(CUSTOM_FIELDS))}"))
+    if custom.get("confidence") not in CONFIDENCE_LEVELS:
+        problems.append(Problem(path, custom.key_lines.get("confidence", line), key,
+                                f"'custom.confidence' is '{custom.get('confidence', '')}'",
+                                "set it to verified, likely or unknown"))
+    archive_url = custom.get("archive-url")
+    if _filled(archive_url) and not _is_web_url(archive_url):
+        problems.append(Problem(path, custom.key_lines.get("archive-url", line), key,
+                                f"archive-url '{archive_url}' is not an http(s) address",
+                                "paste the full web.archive.org or perma.cc address"))
+    if _filled(archive_url) and not _filled(custom.get("archive-date")):
+        problems.append(Problem(path, custom.key_lines.get("archive-url", line), key,
+                                "archive-url has no archive-date",
+                                "add 'archive-date: \"YYYY-MM-DD\"', the date of the capture"))
+    archive_date = custom.get("archive-date")
+    if _filled(archive_date) and not (
+        DATE_PATTERN.match(str(archive_date)) and _valid_calendar_date(str(archive_date))
+    ):
+        problems.append(Problem(path, custom.key_lines.get("archive-date", line), key,
+                                f"archive-date '{archive_date}' is not a date",
+                                "write it as a quoted \"YYYY-MM-DD\""))
+    return problems
+
+
+def normalise_entry(entry: dict) -> dict[str, Any]:
+    """Return a plain-dict copy with whitespace tidied; dates stay ISO strings."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return " ".join(str(value).split())
+
+    return plain(entry)
+
+
+def suggest_key(typed: str, bibliography: Bibliography) -> str | None:
+    """The entry a mistyped key most likely meant, matching ids and author-year forms.
+
+    ``hintn-2018`` finds ``vera-unjust-burden-2018`` through its first author, Hinton.
+    """
+    aliases: dict[str, str] = {}
+    for key, entry in bibliography.entries.items():
+        aliases[key] = key
+        year = (date_parts(entry.get("issued", "")) or [""])[0]
+        for person in (entry.get("author") or [])[:1]:
+            name = (person.get("family") or person.get("literal", "")).lower()
+            aliases.setdefault(re.sub(r"[^a-z0-9]+", "-", f"{name}-{year}").strip("-"), key)
+    match = difflib.get_close_matches(typed.lower(), list(aliases), n=1, cutoff=0.6)
+    return aliases[match[0]] if match else None
+
+
+def date_parts(value: str) -> list[int]:
+    """``"2018-05"`` -> ``[2018, 5]``, the CSL ``date-parts`` form."""
+    match = DATE_PATTERN.match(value)
+    if not match:
+        return []
+    return [int(part) for part in match.groups() if part]
+
+
+def _valid_calendar_date(value: str) -> bool:
+    parts = date_parts(value)
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        return False
+    if len(parts) == 3:
+        return 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
+    return True
+
+
+def _is_web_url(value: Any) -> bool:
+    parts = urlsplit(str(value))
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in str(value)
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _line_of(entry: Any, field_name: str) -> int:
+    if isinstance(entry, LineDict):
+        return entry.key_lines.get(field_name, entry.line)
+    return 0

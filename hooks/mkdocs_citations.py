@@ -1,0 +1,205 @@
+"""MkDocs adapter for the citations package: events only, the work is in ``citations/``.
+
+Order of work in a build:
+
+1. ``on_config``: validate ``extra.citations`` and load the bibliography (errors stop).
+2. ``on_files``: read every page once to check its citations (an unknown key or bad
+   syntax stops the build, with file and line), collect backlinks for the Sources page,
+   warn about sources nothing cites, and add the CSL-JSON, BibTeX and RIS exports.
+3. ``on_page_markdown``: replace citations with links, append References and "Cite
+   this page", and generate the Sources list.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from citations.apa import Styler
+from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
+from citations.exports import to_bibtex, to_csl_json, to_ris
+from citations.render import UnknownKeyError, locate_citations, render_page
+from citations.sources_page import Backlink, sources_markdown
+from citations.syntax import CitationSyntaxError
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File
+from mkdocs.utils import meta as front_matter
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+
+SOURCES_MARKER = re.compile(r"<!-- citations:sources-list.*?-->", re.DOTALL)
+EXPORTS = {"bibliography.json": to_csl_json, "bibliography.bib": to_bibtex, "bibliography.ris": to_ris}
+
+
+class CitationsConfig(base.Config):
+    """Settings under ``extra.citations`` in mkdocs.yml."""
+
+    bibliography = c.File(exists=True)
+    sources_page = c.Type(str, default="sources.md")
+
+
+class _BuildState:
+    """Everything one build learns; replaced in on_config because `mkdocs serve`
+    keeps this module loaded between rebuilds."""
+
+    def __init__(self, settings: CitationsConfig, bibliography: Bibliography, config_dir: Path) -> None:
+        self.settings = settings
+        self.bibliography = bibliography
+        self.styler = Styler(bibliography)
+        self.config_dir = config_dir
+        self.backlinks: dict[str, list[Backlink]] = {}
+
+
+_state: _BuildState | None = None
+
+
+# Hooks
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Validate settings and load the bibliography once per build."""
+    global _state
+    settings = _load_settings(config)
+    config_dir = Path(config.config_file_path).parent
+    shown = posixpath.relpath(Path(settings.bibliography).as_posix(), config_dir.as_posix())
+    try:
+        bibliography = load_bibliography(settings.bibliography, display_path=shown)
+    except BibliographyError as error:
+        raise PluginError(str(error)) from None
+    _state = _BuildState(settings, bibliography, config_dir)
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Check every page's citations, collect backlinks, add the exports."""
+    state = _require_state()
+    state.backlinks = {}
+    for file in files.documentation_pages():
+        _collect_backlinks(file, state)
+    for key in state.bibliography.keys():
+        if key not in state.backlinks:
+            log.warning(
+                "%s: entry '%s' is not cited on any page — cite it with [@%s], or remove it "
+                "(it is listed under Further reading until then)",
+                _bibliography_path(state), key, key,
+            )
+    for name, export in EXPORTS.items():
+        files.append(File.generated(config, name, content=export(state.bibliography)))
+    return files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Render citations; on the Sources page, generate the list of sources."""
+    state = _require_state()
+    if page.file.src_uri == state.settings.sources_page:
+        return _render_sources_page(markdown, page, state)
+    rendered = render_page(markdown, state.styler)
+    page.meta["citation_meta"] = _citation_meta(page, config, rendered.cited_keys, state)
+    return rendered.markdown + _cite_this_page(page, config)
+
+
+# Helper functions
+
+
+def _load_settings(config: MkDocsConfig) -> CitationsConfig:
+    settings = CitationsConfig(config_file_path=config.config_file_path)
+    settings.load_dict(config.extra.get("citations") or {})
+    errors, warnings = settings.validate()
+    for key, warning in warnings:
+        log.warning("mkdocs.yml: extra.citations.%s: %s", key, warning)
+    if errors:
+        key, error = errors[0]
+        raise PluginError(
+            f"mkdocs.yml: extra.citations.{key}: {error} — set it to the CSL-YAML file, "
+            "e.g. 'bibliography: docs/_data/bibliography.yaml'"
+        )
+    return settings
+
+
+def _collect_backlinks(file: File, state: _BuildState) -> None:
+    source = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+    shown = posixpath.relpath(Path(file.abs_src_path).as_posix(), state.config_dir.as_posix())
+    try:
+        _, sites = locate_citations(source, state.bibliography.entries)
+    except UnknownKeyError as error:
+        suggestion = suggest_key(error.key, state.bibliography)
+        fix = f"did you mean '{suggestion}'?" if suggestion else (
+            f"add an entry with id '{error.key}' to {_bibliography_path(state)}")
+        raise PluginError(f"{shown}:{error.line}: unknown citation key '{error.key}' — {fix}") from None
+    except CitationSyntaxError as error:
+        raise PluginError(f"{shown}:{error.line}: {error.problem} in '{error.text}' — {error.fix}") from None
+    title = _page_title(source, file)
+    for site in sites:
+        state.backlinks.setdefault(site.key, []).append(
+            Backlink(file.src_uri, title, site.section, site.anchor)
+        )
+
+
+def _render_sources_page(markdown: str, page: Page, state: _BuildState) -> str:
+    if not SOURCES_MARKER.search(markdown):
+        log.warning(
+            "%s: no '<!-- citations:sources-list -->' marker — add it where the list of "
+            "sources should appear", page.file.src_uri,
+        )
+        return markdown
+    prefix = "../" * page.file.src_uri.count("/")
+    listing = sources_markdown(state.styler, state.backlinks, link_prefix=prefix)
+    return SOURCES_MARKER.sub(lambda _: listing, markdown, count=1)
+
+
+def _page_title(source: str, file: File) -> str:
+    body, meta = front_matter.get_data(source)
+    if isinstance(meta.get("title"), str):
+        return meta["title"]
+    heading = re.search(r"^#\s+(.+?)\s*$", body, re.MULTILINE)
+    return heading.group(1) if heading else file.src_uri
+
+
+def _citation_meta(page: Page, config: MkDocsConfig, keys: list[str], state: _BuildState) -> list[tuple[str, str]]:
+    """Highwire Press tags that Zotero and Google Scholar read."""
+    tags = [("citation_title", page.meta.get("title") or page.title or config.site_name),
+            ("citation_author", config.site_author or config.site_name)]
+    if page.meta.get("last_reviewed"):
+        tags.append(("citation_publication_date", str(page.meta["last_reviewed"]).replace("-", "/")))
+    if config.site_url and page.canonical_url:
+        tags.append(("citation_public_url", page.canonical_url))
+    for key in keys:
+        tags.append(("citation_reference", state.styler.reference_text(key)))
+    return tags
+
+
+def _cite_this_page(page: Page, config: MkDocsConfig) -> str:
+    """A collapsed "Cite this page" block: APA text and BibTeX."""
+    title = page.meta.get("title") or page.title or config.site_name
+    author = config.site_author or config.site_name
+    url = page.canonical_url if config.site_url else ""
+    apa = f"{author}. (n.d.). *{title}*. {config.site_name}." + (f" {url}" if url else "")
+    key = re.sub(r"[^a-z0-9]+", "-", f"{config.site_name} {title}".lower()).strip("-")
+    bibtex = "\n".join(
+        [f"@misc{{{key},", f"  author = {{{{{author}}}}},", f"  title = {{{{{title}}}}},",
+         f"  howpublished = {{{config.site_name}}}"]
+        + ([f"  url = {{{url}}}"] if url else []) + ["}"]
+    )
+    indented = "\n".join(f"    {line}" for line in bibtex.split("\n"))
+    return (f'\n\n??? quote "Cite this page"\n\n    {apa}\n\n    ```bibtex\n{indented}\n    ```\n')
+
+
+def _bibliography_path(state: _BuildState) -> str:
+    return posixpath.relpath(Path(state.settings.bibliography).as_posix(), state.config_dir.as_posix())
+
+
+def _require_state() -> _BuildState:
+    if _state is None:
+        raise PluginError("hooks/mkdocs_citations.py: on_config did not run — list the hook under 'hooks:'")
+    return _state
+
