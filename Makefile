@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make serve` and `make test`. Both set everything up.
+# Everything runs from the project's own virtual environment in .venv/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+# Material prints an end-of-life banner on every run; the variable above silences it.
+
+.PHONY: help serve build test test-fast check-links browser-deps clean
+
+help:
+	@echo "make serve        set up and serve the site at http://127.0.0.1:8000 (live reload)"
+	@echo "make build        strict build into site/ (fails on any warning)"
+	@echo "make test         set up and run every test, browser tests included"
+	@echo "make test-fast    run the tests that need no browser"
+	@echo "make clean        remove site/, .cache/ and test artifacts"
+
+$(BIN)/mkdocs: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-test.txt | $(BIN)/mkdocs
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+serve: $(BIN)/mkdocs
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+build: $(BIN)/mkdocs
+	$(BIN)/mkdocs build --strict
+
+# Chromium comes from Debian's packages; Playwright's own browser download is not used.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: $(VENV)/.test-deps browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.test-deps
+	$(BIN)/python -m pytest -m "not browser"
+
+clean:
+	rm -rf site .cache test-artifacts

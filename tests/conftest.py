@@ -1,0 +1,138 @@
+"""Shared test helpers: paths, a strict build of the real site, and small fixture sites."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS = ROOT / "hooks"
+DOCS = ROOT / "docs"
+LETTER = ROOT / "source" / "nsn-racial-equity-letter-2022.txt"
+RESEARCH = ROOT / "source" / "sources-research.yaml"
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+
+# The plain modules (citations/, ...) import each other as top-level packages, exactly
+# as they do when MkDocs loads a hook with hooks/ on sys.path.
+sys.path.insert(0, str(HOOKS))
+
+
+@dataclass
+class BuildResult:
+    """What `mkdocs build` printed and returned."""
+
+    returncode: int
+    output: str
+    site_dir: Path
+
+    def page(self, path: str) -> str:
+        return (self.site_dir / path).read_text(encoding="utf-8")
+
+
+def run_mkdocs_build(config_file: Path, site_dir: Path, *extra: str, env: dict | None = None,
+                     strict: bool = True) -> BuildResult:
+    """Run the real `mkdocs build` CLI (strict unless told otherwise), as CI would."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    mode = ["--strict"] if strict else []
+    completed = subprocess.run(
+        [str(MKDOCS), "build", *mode, "-f", str(config_file), "-d", str(site_dir), *extra],
+        capture_output=True, text=True, env=environment, timeout=300, check=False,
+    )
+    return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuildResult:
+    """One strict build of the real site, shared by every test that reads its output."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = run_mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+    assert result.returncode == 0, result.output
+    return result
+
+
+MINIMAL_BIBLIOGRAPHY = """\
+references:
+- id: vera-unjust-burden-2018
+  type: report
+  title: "An Unjust Burden"
+  author:
+    - family: Hinton
+      given: Elizabeth
+  publisher: Vera Institute of Justice
+  issued: "2018-05"
+  URL: https://www.vera.org/example.pdf
+  custom:
+    confidence: likely
+"""
+
+
+class FixtureSite:
+    """A throw-away site that uses the project's hooks and overrides."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.docs = root / "docs"
+        self.docs.mkdir(parents=True)
+        self.bibliography(MINIMAL_BIBLIOGRAPHY)
+        self.extra_config = ""
+
+    def page(self, name: str, text: str) -> Path:
+        path = self.docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def bibliography(self, text: str) -> None:
+        (self.docs / "_data").mkdir(exist_ok=True)
+        (self.docs / "_data" / "bibliography.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+
+    def config_file(self) -> Path:
+        config = self.root / "mkdocs.yml"
+        config.write_text(
+            textwrap.dedent(f"""\
+            site_name: Fixture
+            exclude_docs: |
+              _data/
+            theme:
+              name: material
+              font: false
+              custom_dir: {ROOT / 'overrides'}
+            hooks:
+              - {HOOKS / 'mkdocs_citations.py'}
+            markdown_extensions: [attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]
+            validation:
+              omitted_files: warn
+              absolute_links: warn
+              unrecognized_links: warn
+              anchors: warn
+            extra:
+              citations:
+                bibliography: docs/_data/bibliography.yaml
+            """) + textwrap.dedent(self.extra_config),
+            encoding="utf-8",
+        )
+        return config
+
+    def build(self, *extra: str, strict: bool = True) -> BuildResult:
+        return run_mkdocs_build(self.config_file(), self.root / "site", *extra, strict=strict)
+
+
+@pytest.fixture
+def fixture_site(tmp_path) -> FixtureSite:
+    site = FixtureSite(tmp_path)
+    site.page("index.md", "# Home\n\nCited [@vera-unjust-burden-2018].\n")
+    site.page("sources.md", "# Sources\n\n<!-- citations:sources-list -->\n")
+    return site
+
+
+def assert_one_line_error(result: BuildResult, expected: str) -> None:
+    """A contributor error: non-zero exit, the exact message, and no traceback."""
+    assert result.returncode != 0, result.output
+    assert expected in result.output, result.output
+    assert "Traceback" not in result.output, result.output

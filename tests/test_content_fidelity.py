@@ -1,0 +1,72 @@
+"""Fidelity to the letter: quotations are word for word and attributed; no invented URLs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import DOCS, LETTER, RESEARCH
+
+PAGES = sorted(p for p in DOCS.rglob("*.md") if "_snippets" not in p.parts)
+URL = re.compile(r"https?://[^\s)\]>\"'`]+")
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def blockquotes(markdown: str) -> list[list[str]]:
+    """Each blockquote as its lines with the '>' markers removed (list-indented ones too)."""
+    quotes, current = [], []
+    for line in markdown.splitlines():
+        match = re.match(r"^\s*> ?(.*)$", line)
+        if match:
+            current.append(match.group(1))
+        elif current:
+            quotes.append(current)
+            current = []
+    if current:
+        quotes.append(current)
+    return quotes
+
+
+def split_attribution(lines: list[str]) -> tuple[str, str]:
+    body = [line for line in lines if not line.startswith("— ")]
+    attribution = [line for line in lines if line.startswith("— ")]
+    return normalise(" ".join(body)), (attribution[0] if attribution else "")
+
+
+ALL_QUOTES = [(page.name, lines) for page in PAGES for lines in blockquotes(page.read_text(encoding="utf-8"))]
+
+
+def test_the_site_has_quotations():
+    assert len(ALL_QUOTES) >= 8
+
+
+@pytest.mark.parametrize(("page", "lines"), ALL_QUOTES, ids=[f"{p}-{i}" for i, (p, _) in enumerate(ALL_QUOTES)])
+def test_quotation_is_word_for_word_and_attributed(page, lines):
+    body, attribution = split_attribution(lines)
+    letter = normalise(LETTER.read_text(encoding="utf-8"))
+    quoted = body.strip("“”\"")
+    assert quoted in letter, f"{page}: not word for word in the letter: {quoted[:80]}…"
+    assert attribution, f"{page}: quotation has no '— who said it' line"
+    assert re.search(r"letter|values statement", attribution), f"{page}: attribution does not name the letter"
+
+
+def test_fidelity_check_catches_an_edited_quotation():
+    letter = normalise(LETTER.read_text(encoding="utf-8"))
+    assert "I didn’t need therapy. I need money. I need a job." in letter
+    assert "I didn’t need therapy. I need money and a job." not in letter
+
+
+def allowed_urls() -> set[str]:
+    text = LETTER.read_text(encoding="utf-8") + RESEARCH.read_text(encoding="utf-8")
+    return {url.rstrip(".,;") for url in URL.findall(text)}
+
+
+@pytest.mark.parametrize("path", [*PAGES, DOCS / "_data" / "bibliography.yaml"], ids=lambda p: p.name)
+def test_every_external_url_comes_from_the_letter_or_the_research(path):
+    urls = {url.rstrip(".,;") for url in URL.findall(path.read_text(encoding="utf-8"))}
+    unknown = urls - allowed_urls()
+    assert not unknown, f"{path.name}: URLs not found in the letter or the research notes: {unknown}"

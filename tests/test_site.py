@@ -1,0 +1,125 @@
+"""The real site: a strict build, every page present, and no third-party assets."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT, run_mkdocs_build
+
+# Each page, its title, and words a reader must find on it.
+PAGES = {
+    "index.html": ("Racial equity in anti-trafficking work", ["Senior Policy Operating Group", "Restructure Team", "100%"]),
+    "values/index.html": ("Values", ["Not all crime is violence", "13th Amendment", "anti-racist"]),
+    "framework/index.html": ("A racially equitable framework", ["non-carceral", "precondition", "labor trafficking", "in tandem"]),
+    "harms/index.html": ("Harms survivors observed", ["Tokenizing", "well-curated", "social justice"]),
+    "barriers/index.html": ("Barriers to racial equity", ["anti-prostitution pledge", "Demand reduction", "promoting prostitution"]),
+    "diversion-courts/index.html": ("Diversion courts", ["coercive interventions", "Net widening", "Layleen Polanco", "I need a job"]),
+    "prevention/index.html": ("Prevention and the ideal movement", ["public-health", "Universal basic income", "silo"]),
+    "survivor-engagement/index.html": ("Survivor engagement", ["Spectrum of Survivor Engagement", "Survivor leadership"]),
+    "recommendations/index.html": ("Recommendations at a glance", ["non-carceral", "demand reduction", "universal basic income"]),
+    "sources/index.html": ("Sources", ["Cited on", "Not verified", "Partly verified"]),
+    "about/index.html": ("About this site", ["CAST", "CONTRIBUTING.md", "Corrections"]),
+    "staying-safe-online/index.html": ("Staying safe online", ["does <strong>not</strong> erase", "Private browsing", "Monitoring software"]),
+}
+# Python-Markdown's abbr matches whole words (\b...\b), and no word boundary follows
+# "+", so the glossary defines "2SLGBTQIA" and the "+" stays just after the <abbr>.
+GLOSSARY = ["NSN", "CAST", "SPOG", "BIPOC", "2SLGBTQIA", "LEAD", "PDP", "PDINL", "UBI", "CDC", "DOJ"]
+
+
+class AssetCollector(HTMLParser):
+    """Every URL a browser would fetch on load: scripts, styles, images, icons, preloads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.assets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and attributes.get("src"):
+            self.assets.append(attributes["src"])
+        if tag == "link" and attributes.get("href"):
+            self.assets.append(attributes["href"])
+        if tag == "object" and attributes.get("data"):
+            self.assets.append(attributes["data"])
+
+
+def html_pages(site_dir):
+    return sorted(site_dir.rglob("*.html"))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_with_title_and_key_terms(built_site, path):
+    html = built_site.page(path)
+    title, terms = PAGES[path]
+    assert re.search(rf"<h1[^>]*>{re.escape(title)}", html), f"{path}: no <h1> '{title}'"
+    for term in terms:
+        assert term in html, f"{path}: '{term}' missing"
+
+
+def test_every_nav_page_is_tested(built_site):
+    built = {str(p.relative_to(built_site.site_dir)) for p in html_pages(built_site.site_dir)}
+    assert built - {"404.html"} == set(PAGES)
+
+
+def test_strict_build_prints_no_warnings(built_site):
+    assert "WARNING" not in built_site.output
+
+
+@pytest.mark.parametrize("abbreviation", GLOSSARY)
+def test_glossary_abbreviations_become_abbr(built_site, abbreviation):
+    follows = r"\+" if abbreviation == "2SLGBTQIA" else ""
+    pattern = re.compile(rf'<abbr title="[^"]+">{re.escape(abbreviation)}</abbr>{follows}')
+    assert any(pattern.search(p.read_text(encoding="utf-8")) for p in html_pages(built_site.site_dir))
+
+
+def test_no_third_party_assets(built_site):
+    for page in html_pages(built_site.site_dir):
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, page
+        assert "api.github.com" not in html, page
+        collector = AssetCollector()
+        collector.feed(html)
+        external = [u for u in collector.assets if urlsplit(u).scheme or u.startswith("//")]
+        assert external == [], f"{page}: {external}"
+
+
+def test_no_raw_citations_remain(built_site):
+    for page in html_pages(built_site.site_dir):
+        text = re.sub(r"<code>.*?</code>", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+        assert "[@" not in text and "[-@" not in text, page
+
+
+def test_content_note_front_matter_is_set_on_the_polanco_page():
+    source = (ROOT / "docs" / "diversion-courts.md").read_text(encoding="utf-8")
+    assert re.search(r"^content_note: >-\n\s+This page discusses", source, re.MULTILINE)
+
+
+@pytest.fixture
+def site_copy(tmp_path):
+    """A copy of the project to break on purpose."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", ".git", ".cache", "test-artifacts"))
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("[broken](no-such-page.md)", "contains a link 'no-such-page.md', but the target is not found"),
+        ("[broken](framework.md#no-such-anchor)",
+         "contains a link 'framework.md#no-such-anchor', but the doc 'framework.md' does not contain an anchor '#no-such-anchor'"),
+        ("[broken](#nowhere)", "contains a link '#nowhere', but there is no such anchor on this page"),
+    ],
+)
+def test_broken_internal_link_or_anchor_fails_the_strict_build(site_copy, link, message):
+    page = site_copy / "docs" / "values.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\nSee {link}.\n", encoding="utf-8")
+    result = run_mkdocs_build(site_copy / "mkdocs.yml", site_copy / "site")
+    assert result.returncode == 1
+    assert message in result.output
+    assert "Aborted with 1 warnings in strict mode!" in result.output
