@@ -33,6 +33,8 @@ class Styler:
     def __init__(self, bibliography: Bibliography) -> None:
         self.bibliography = bibliography
         self.year_labels = _year_labels(bibliography)
+        self._html_cache: dict[str, str] = {}
+        self._text_cache: dict[str, str] = {}
 
     # In-text citations
 
@@ -47,6 +49,11 @@ class Styler:
 
     def reference_html(self, key: str) -> str:
         """The full APA reference as HTML, with links and a verification mark."""
+        if key not in self._html_cache:
+            self._html_cache[key] = self._format_reference(key)
+        return self._html_cache[key]
+
+    def _format_reference(self, key: str) -> str:
         entry = self.bibliography[key]
         parts = [self._lead_html(entry, key), self._source_html(entry)]
         text = " ".join(part for part in parts if part)
@@ -56,7 +63,9 @@ class Styler:
 
     def reference_text(self, key: str) -> str:
         """The reference as plain text (for tooltips and suggested citations)."""
-        return re.sub(r"\s+", " ", _strip_tags(self.reference_html(key))).strip()
+        if key not in self._text_cache:
+            self._text_cache[key] = re.sub(r"\s+", " ", _strip_tags(self.reference_html(key))).strip()
+        return self._text_cache[key]
 
     def _lead_html(self, entry: dict[str, Any], key: str) -> str:
         """Author. (Date). Title. — or Title. (Date). when there is no author."""

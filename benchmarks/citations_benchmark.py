@@ -1,0 +1,107 @@
+"""What the citation hooks cost a build, as ratios against the same build without them.
+
+Run: .venv/bin/python benchmarks/citations_benchmark.py [--repeat 5]
+
+1. The real site, built with and without hooks/mkdocs_citations.py.
+2. Generated sites of 250, 500 and 1,000 pages with 10 citations each (up to 10,000
+   citations over a 200-entry bibliography), with and without the hook. The hook's
+   cost per citation should stay flat as the site grows (linear total cost).
+
+Each build runs in this process through MkDocs' own API; times are medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOK = "hooks/mkdocs_citations.py"
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+
+def timed_build(config_file: Path, site_dir: Path, with_hook: bool) -> float:
+    config = load_config(str(config_file), site_dir=str(site_dir), strict=False)
+    if not with_hook:
+        config.plugins = type(config.plugins)()  # an empty PluginCollection
+        for name, plugin in load_config(str(config_file)).plugins.items():
+            if not name.endswith("mkdocs_citations.py"):
+                config.plugins[name] = plugin
+    start = time.perf_counter()
+    build(config)
+    return time.perf_counter() - start
+
+
+def median_build(config_file: Path, with_hook: bool, repeat: int) -> float:
+    with tempfile.TemporaryDirectory() as site_dir:
+        timed_build(config_file, Path(site_dir), with_hook)  # warm-up: imports, theme
+        return statistics.median(timed_build(config_file, Path(site_dir), with_hook) for _ in range(repeat))
+
+
+def generate_site(root: Path, pages: int, citations_per_page: int, entries: int) -> Path:
+    docs = root / "docs"
+    (docs / "_data").mkdir(parents=True)
+    lines = ["references:"]
+    for n in range(entries):
+        lines += [f"- id: source-{n:04d}", "  type: report", f"  title: \"Report number {n} & <notes>\"",
+                  "  author:", f"    - {{family: Author{n % 37}, given: Ann}}", "  publisher: Example Press",
+                  f"  issued: \"{1990 + n % 30}-05\"", f"  URL: https://example.org/{n}",
+                  "  custom: {confidence: verified}"]
+    (docs / "_data" / "bibliography.yaml").write_text("\n".join(lines) + "\n")
+    nav = []
+    for page in range(pages):
+        body = [f"# Page {page}\n"]
+        for c in range(citations_per_page):
+            key = f"source-{(page * citations_per_page + c) % entries:04d}"
+            body.append(f"## Section {c}\n\nA claim about policy and evidence [@{key}, p. {c + 1}]. "
+                        "Some more ordinary text follows so the page is not empty.\n")
+        (docs / f"page-{page:04d}.md").write_text("\n".join(body))
+        nav.append(f"  - page-{page:04d}.md")
+    (docs / "sources.md").write_text("# Sources\n\n<!-- citations:sources-list -->\n")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        "site_name: Benchmark\nexclude_docs: |\n  _data/\ntheme:\n  name: material\n  font: false\n"
+        f"hooks:\n  - {ROOT / HOOK}\nmarkdown_extensions: [attr_list, md_in_html, pymdownx.details, pymdownx.superfences]\n"
+        "plugins: []\n"
+        "extra:\n  citations:\n    bibliography: docs/_data/bibliography.yaml\n"
+        "nav:\n  - sources.md\n" + "\n".join(nav) + "\n"
+    )
+    return config
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", default="250,500,1000")
+    args = parser.parse_args()
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat} builds\n")
+    with_hook = median_build(ROOT / "mkdocs.yml", True, args.repeat)
+    without = median_build(ROOT / "mkdocs.yml", False, args.repeat)
+    print("The real site (12 pages):")
+    print(f"  without citation hook {without:6.3f} s   with {with_hook:6.3f} s   "
+          f"ratio {with_hook / without:4.2f}x   hook cost {with_hook - without:+.3f} s\n")
+
+    print(f"{'pages':>6} {'citations':>9} {'without s':>10} {'with s':>8} {'ratio':>6} {'hook s':>7} {'µs/citation':>12}")
+    for pages in (int(size) for size in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            config = generate_site(Path(tmp), pages, 10, 200)
+            base = median_build(config, False, args.repeat)
+            full = median_build(config, True, args.repeat)
+        citations = pages * 10
+        print(f"{pages:>6} {citations:>9} {base:>10.3f} {full:>8.3f} {full / base:>6.2f} "
+              f"{full - base:>7.3f} {(full - base) / citations * 1e6:>12.1f}")
+
+
+if __name__ == "__main__":
+    main()
