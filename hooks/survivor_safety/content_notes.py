@@ -1,0 +1,48 @@
+"""Content notes: information and choice, not alarm.
+
+Evidence (Bridgland, Jones & Bellet 2023) finds warnings do not reduce distress and can
+raise anticipatory anxiety, so the note is short, specific, calm and always visible,
+and it offers choices: skip ahead, leave the page, or read about staying safe.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+FIRST_H1 = re.compile(r"^# .*$", re.MULTILINE)
+
+
+def content_note_markdown(note: str, exit_url: str, safety_page: str, skip_to: str = "",
+                          skip_label: str = "") -> str:
+    """The note as a Markdown block (md_in_html), so MkDocs validates its links.
+
+    ``safety_page`` and ``skip_to`` are ordinary Markdown link targets (a relative .md
+    path, an ``#anchor``); the front-matter text is HTML-escaped.
+    """
+    options = []
+    if skip_to:
+        options.append(f"[{_markdown_text(skip_label or 'Skip ahead')}]({skip_to})")
+    options.append(f'<a class="js-quick-exit" href="{escape(exit_url)}" rel="nofollow noreferrer">'
+                   "Exit this page</a> (or press Shift three times)")
+    options.append(f"[Read about staying safe online]({safety_page})")
+    items = "\n".join(f"- {option}" for option in options)
+    return (
+        '<aside class="content-note" aria-label="Content note" markdown>\n\n'
+        f"**Content note:** {_markdown_text(note)}\n\n"
+        f"You can stop reading at any time:\n\n{items}\n\n"
+        "</aside>"
+    )
+
+
+def _markdown_text(text: str) -> str:
+    """Front-matter text as literal Markdown: HTML escaped, emphasis and links disarmed."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", escape(" ".join(text.split())))
+
+
+def insert_after_title(markdown: str, block: str) -> str:
+    """Place ``block`` right after the first level-1 heading (or at the top if none)."""
+    match = FIRST_H1.search(markdown)
+    if not match:
+        return f"{block}\n\n{markdown}"
+    return f"{markdown[:match.end()]}\n\n{block}\n{markdown[match.end():]}"

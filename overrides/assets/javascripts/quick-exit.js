@@ -1,0 +1,93 @@
+/*
+ * Quick exit ("Exit this page"), after GOV.UK's component, with one deliberate change:
+ * location.replace() instead of an ordinary navigation, so Back does not return here.
+ *
+ * - Both exit links are ordinary links: without JavaScript they still leave the site.
+ * - Activation hides the page at once behind a blank "Loading." overlay, then replaces
+ *   the tab's current entry with the neutral destination.
+ * - Pressing Shift three times (at most 5 s apart) does the same. Shift used as a
+ *   modifier (Shift+A) does not count; any other key resets the count.
+ * - A page restored from the back/forward cache is shown again (pageshow).
+ * - No window.open (blocked as a popup, and it leaves more traces), no Esc (it stops
+ *   page loading and is used by assistive technology).
+ */
+(function () {
+  "use strict";
+
+  var PRESSES_NEEDED = 3;
+  var TIMEOUT_MS = 5000;
+  var HIDE_CLASS = "quick-exit-hide";
+  var OVERLAY_CLASS = "quick-exit-overlay";
+
+  var links = Array.prototype.slice.call(document.querySelectorAll(".js-quick-exit"));
+  if (!links.length) return;
+  var destination = links[0].href;
+  var status = document.querySelector(".js-quick-exit-status");
+  var presses = 0;
+  var timer = null;
+  var lastKeyupHadShift = false;
+
+  function announce(text) {
+    if (status) status.textContent = text;
+  }
+
+  function exitPage(event) {
+    if (event) event.preventDefault();
+    document.body.classList.add(HIDE_CLASS);
+    var overlay = document.createElement("div");
+    overlay.className = OVERLAY_CLASS;
+    overlay.setAttribute("role", "alert");
+    document.body.appendChild(overlay);
+    // Set the text after insertion: screen readers announce it more reliably.
+    overlay.textContent = "Loading.";
+    try {
+      window.sessionStorage.clear();
+    } catch (error) {
+      /* storage may be disabled; leaving matters more */
+    }
+    window.location.replace(destination);
+  }
+
+  function resetPresses() {
+    presses = 0;
+    if (timer) window.clearTimeout(timer);
+    timer = null;
+  }
+
+  function onKeyup(event) {
+    var isShift = event.key === "Shift";
+    var countable = isShift && !lastKeyupHadShift;
+    lastKeyupHadShift = event.shiftKey && !isShift;
+    if (!countable) {
+      if (!isShift) resetPresses();
+      return;
+    }
+    presses += 1;
+    if (timer) window.clearTimeout(timer);
+    if (presses >= PRESSES_NEEDED) {
+      resetPresses();
+      exitPage();
+      return;
+    }
+    var remaining = PRESSES_NEEDED - presses;
+    announce("Shift, press " + remaining + " more time" + (remaining === 1 ? "" : "s") + " to exit.");
+    timer = window.setTimeout(function () {
+      resetPresses();
+      announce("Exit this page expired.");
+    }, TIMEOUT_MS);
+  }
+
+  function onPageshow(event) {
+    if (!event.persisted) return;
+    document.body.classList.remove(HIDE_CLASS);
+    var overlays = document.querySelectorAll("." + OVERLAY_CLASS);
+    for (var i = 0; i < overlays.length; i += 1) overlays[i].remove();
+    announce("");
+  }
+
+  links.forEach(function (link) {
+    link.addEventListener("click", exitPage);
+  });
+  document.addEventListener("keyup", onKeyup, true);
+  window.addEventListener("pageshow", onPageshow);
+})();

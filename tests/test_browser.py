@@ -1,0 +1,329 @@
+"""Real-browser tests (Playwright driving Debian's Chromium) of every built page.
+
+Privacy, CSP, console errors and WCAG 2.2 AA (axe) on every page, in both palettes, at
+phone and desktop width; then the quick exit, content notes, search, storage and print.
+Nothing leaves 127.0.0.1: other hosts do not resolve, and every request to them is
+aborted (the quick-exit destination is answered by a local stub).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from browser_support import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, CSP_RECORDER, StaticSite, is_third_party
+from conftest import ROOT
+from test_site import PAGES
+
+pytestmark = pytest.mark.browser
+
+EXIT_URL = "https://www.weather.gov/"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+AXE = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def site(built_site):
+    server = StaticSite(built_site.site_dir)
+    yield server
+    server.close()
+
+
+class Recorder:
+    """What one browser context tried to fetch, and what its pages logged."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+
+    def third_party(self) -> list[str]:
+        return [url for url in self.requests if is_third_party(url) and not url.startswith(EXIT_URL)]
+
+
+def open_context(browser, viewport="desktop", scheme="light", javascript=True):
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme,
+                                  java_script_enabled=javascript)
+    recorder = Recorder()
+    context.on("request", lambda request: recorder.requests.append(request.url))
+
+    def route(route):
+        url = route.request.url
+        if not is_third_party(url):
+            return route.continue_()
+        if url.startswith(EXIT_URL):  # the quick-exit destination, answered locally
+            return route.fulfill(status=200, content_type="text/html",
+                                 body="<!doctype html><title>Weather</title><p>Weather</p>")
+        return route.abort()
+
+    context.route("**/*", route)
+    context.add_init_script(CSP_RECORDER)
+    context.on("console", lambda message: message.type == "error" and recorder.console_errors.append(message.text))
+    return context, recorder
+
+
+@pytest.fixture
+def desktop(browser):
+    context, recorder = open_context(browser)
+    yield context.new_page(), recorder
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context, recorder = open_context(browser, viewport="phone")
+    yield context.new_page(), recorder
+    context.close()
+
+
+def page_url(site, path: str) -> str:
+    return f"{site.url}/{path.removesuffix('index.html')}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_is_private_csp_clean_and_accessible(browser, site, path, viewport, scheme):
+    context, recorder = open_context(browser, viewport, scheme)
+    page = context.new_page()
+    page.goto(page_url(site, path), wait_until="networkidle")
+    assert recorder.third_party() == []
+    assert page.evaluate("window.__csp") == []
+    assert recorder.console_errors == []
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+    context.close()
+
+
+def test_every_page_has_no_referrer_policy_and_noreferrer_outbound_links(desktop, site):
+    page, _ = desktop
+    for path in PAGES:
+        page.goto(page_url(site, path))
+        assert page.locator('meta[name="referrer"]').get_attribute("content") == "no-referrer"
+        for link in page.locator("a[href^='http']").all():
+            assert "noreferrer" in (link.get_attribute("rel") or ""), f"{path}: {link.get_attribute('href')}"
+
+
+def test_headers_file_is_served_with_frame_ancestors(site):
+    import urllib.request
+
+    with urllib.request.urlopen(site.url + "/") as response:  # noqa: S310 - loopback only
+        csp = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp
+        assert "'unsafe-inline'" not in csp
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+# Quick exit
+
+
+def test_exit_button_replaces_history(desktop, site):
+    page, recorder = desktop
+    page.goto(page_url(site, "index.html"))
+    page.goto(page_url(site, "values/index.html"))
+    page.locator(".quick-exit__button").click()
+    expect(page).to_have_url(EXIT_URL)
+    page.go_back()
+    expect(page).to_have_url(page_url(site, "index.html"))  # the values page left the Back stack
+    assert recorder.third_party() == []
+
+
+def test_exit_button_is_named_and_safe(desktop, site):
+    page, _ = desktop
+    page.goto(page_url(site, "values/index.html"))
+    button = page.locator(".quick-exit__button")
+    expect(button).to_have_accessible_name("Emergency Exit this page")
+    assert button.get_attribute("rel") == "nofollow noreferrer"
+    assert button.get_attribute("href") == EXIT_URL
+
+
+def test_skip_link_is_second_in_focus_order_and_exits(desktop, site):
+    page, _ = desktop
+    page.goto(page_url(site, "values/index.html"))
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to content")
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    expect(focused).to_have_text("Exit this page")
+    expect(focused).to_have_class(re.compile(r"\bquick-exit-skiplink\b"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(EXIT_URL)
+
+
+def test_shift_three_times_exits_with_announcements(desktop, site):
+    page, _ = desktop
+    page.goto(page_url(site, "index.html"))
+    page.goto(page_url(site, "harms/index.html"))
+    status = page.locator(".js-quick-exit-status")
+    page.keyboard.press("Shift")
+    expect(status).to_have_text("Shift, press 2 more times to exit.")
+    page.keyboard.press("Shift")
+    expect(status).to_have_text("Shift, press 1 more time to exit.")
+    page.keyboard.press("Shift")
+    expect(page).to_have_url(EXIT_URL)
+    page.go_back()
+    expect(page).to_have_url(page_url(site, "index.html"))
+
+
+def test_shift_as_a_modifier_does_not_exit(desktop, site):
+    page, _ = desktop
+    page.goto(page_url(site, "harms/index.html"))
+    for _ in range(3):
+        page.keyboard.press("Shift+A")
+    page.wait_for_timeout(300)
+    expect(page).to_have_url(page_url(site, "harms/index.html"))
+    assert page.locator(".quick-exit-overlay").count() == 0
+
+
+def test_other_keys_reset_the_count(desktop, site):
+    page, _ = desktop
+    page.goto(page_url(site, "harms/index.html"))
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.keyboard.press("a")
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(300)
+    expect(page).to_have_url(page_url(site, "harms/index.html"))
+
+
+def test_exit_hides_the_page_behind_a_loading_overlay(desktop, site):
+    page, _ = desktop
+    page.goto(page_url(site, "values/index.html"))
+    # Read the page in the same task as the click: the navigation has not started yet.
+    state = page.evaluate("""() => {
+        document.querySelector('.quick-exit__button').click();
+        const overlay = document.querySelector('.quick-exit-overlay');
+        return {text: overlay.textContent, role: overlay.getAttribute('role'),
+                overlay: getComputedStyle(overlay).display,
+                title: getComputedStyle(document.querySelector('h1')).display,
+                header: getComputedStyle(document.querySelector('.md-header')).display};
+    }""")
+    assert state == {"text": "Loading.", "role": "alert", "overlay": "block", "title": "none", "header": "none"}
+    expect(page).to_have_url(EXIT_URL)
+
+
+def test_exit_works_without_javascript(browser, site):
+    context, _ = open_context(browser, javascript=False)
+    page = context.new_page()
+    page.goto(page_url(site, "values/index.html"))
+    page.locator(".quick-exit__button").click()
+    expect(page).to_have_url(EXIT_URL)
+    page.goto(page_url(site, "values/index.html"))
+    page.locator(".quick-exit-skiplink").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(EXIT_URL)
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_exit_button_is_large_visible_and_never_covered(browser, site, viewport):
+    context, _ = open_context(browser, viewport)
+    page = context.new_page()
+    page.goto(page_url(site, "diversion-courts/index.html"))
+    button = page.locator(".quick-exit__button")
+    for scroll in (0, 3000):
+        page.evaluate(f"window.scrollTo(0, {scroll})")
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
+        assert 0 <= box["y"] and box["y"] + box["height"] <= VIEWPORTS[viewport]["height"]
+        on_top = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).closest('.quick-exit__button') !== null",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )
+        assert on_top, f"something covers the exit button at scroll {scroll}"
+    context.close()
+
+
+def test_exit_button_does_not_cover_the_header_controls(phone, site):
+    page, _ = phone
+    page.goto(page_url(site, "index.html"))
+    button = page.locator(".quick-exit__button").bounding_box()
+    for selector in ('label[for="__search"].md-header__button', "form[data-md-component='palette'] label"):
+        for control in page.locator(selector).all():
+            if not control.is_visible():
+                continue
+            box = control.bounding_box()
+            assert box["x"] + box["width"] <= button["x"], f"{selector} is under the exit button"
+
+
+def test_print_hides_the_exit_controls_and_shows_link_addresses(desktop, site):
+    page, _ = desktop
+    page.goto(page_url(site, "prevention/index.html"))
+    page.emulate_media(media="print")
+    expect(page.locator(".quick-exit__button")).to_be_hidden()
+    expect(page.locator(".md-header")).to_be_hidden()
+    expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+    after = page.evaluate("""() => {
+        const link = document.createElement('a');
+        link.href = 'https://example.org/report';
+        link.textContent = 'a report';
+        document.querySelector('.md-typeset p').append(link);
+        return getComputedStyle(link, '::after').content;
+    }""")
+    assert after == '" (" attr(href) ")"' or after == '" (https://example.org/report)"'
+
+
+
+# Content notes, search, storage
+
+
+def test_content_note_follows_the_title(desktop, site):
+    page, _ = desktop
+    page.goto(page_url(site, "diversion-courts/index.html"))
+    note = page.locator("aside.content-note")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Content note: This page discusses policing")
+    assert page.evaluate("document.querySelector('h1').nextElementSibling.matches('aside.content-note')")
+    note.get_by_role("link", name="Skip to the NSN's recommendations").click()
+    expect(page).to_have_url(page_url(site, "diversion-courts/index.html") + "#recommendations")
+    expect(note.get_by_role("link", name="Read about staying safe online")).to_have_attribute(
+        "href", "../staying-safe-online/")
+    page.goto(page_url(site, "values/index.html"))
+    assert page.locator("aside.content-note").count() == 0
+
+
+def test_search_finds_diversion_and_opens_the_page(desktop, site):
+    page, recorder = desktop
+    page.goto(page_url(site, "index.html"), wait_until="networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type("diversion", delay=20)
+    result = page.locator(".md-search-result__link").first
+    expect(result).to_be_visible()
+    result.click()
+    expect(page).to_have_url(re.compile(r".*/diversion-courts/.*"))
+    assert page.evaluate("window.__csp") == []
+    assert recorder.third_party() == []
+
+
+def test_nothing_is_stored_unless_the_reader_chooses_a_palette(desktop, site):
+    page, _ = desktop
+    for path in ("index.html", "values/index.html", "sources/index.html"):
+        page.goto(page_url(site, path))
+    assert page.context.cookies() == []
+    assert page.evaluate("Object.keys(localStorage)") == []
+    assert page.evaluate("Object.keys(sessionStorage)") == []
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert len(keys) == 1 and keys[0].endswith("__palette")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", ["index.html", "diversion-courts/index.html", "sources/index.html"])
+def test_screenshots(browser, site, path, viewport):
+    context, _ = open_context(browser, viewport)
+    page = context.new_page()
+    page.goto(page_url(site, path), wait_until="networkidle")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = (path.removesuffix("index.html").strip("/") or "home") + f"-{viewport}.png"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    assert (ARTIFACTS / name).stat().st_size > 10_000
+    context.close()
