@@ -105,6 +105,7 @@ class FixtureSite:
               custom_dir: {ROOT / 'overrides'}
             hooks:
               - {HOOKS / 'mkdocs_citations.py'}
+              - {HOOKS / 'mkdocs_safety.py'}
             markdown_extensions: [attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]
             validation:
               omitted_files: warn
@@ -114,6 +115,8 @@ class FixtureSite:
             extra:
               citations:
                 bibliography: docs/_data/bibliography.yaml
+              survivor_safety:
+                quick_exit_url: https://www.weather.gov/
             """) + textwrap.dedent(self.extra_config),
             encoding="utf-8",
         )
@@ -128,6 +131,7 @@ def fixture_site(tmp_path) -> FixtureSite:
     site = FixtureSite(tmp_path)
     site.page("index.md", "# Home\n\nCited [@vera-unjust-burden-2018].\n")
     site.page("sources.md", "# Sources\n\n<!-- citations:sources-list -->\n")
+    site.page("staying-safe-online.md", "# Staying safe online\n\nAdvice.\n")
     return site
 
 

@@ -1,0 +1,144 @@
+"""Survivor-safe output: CSP hashing, noreferrer links, content notes (plain modules),
+and the MkDocs adapter's configuration errors (fixture builds)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+
+from conftest import assert_one_line_error, run_mkdocs_build
+from survivor_safety.content_notes import content_note_markdown, insert_after_title
+from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
+from survivor_safety.links import add_noreferrer
+
+
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def test_hashes_only_executable_inline_scripts():
+    html = ('<script>var a=1</script><script src="x.js"></script>'
+            '<script id="__config" type="application/json">{"a": 1}</script>'
+            '<script type="module">import x from "./x.js"</script><script>var a=1</script>')
+    assert inline_script_hashes(html) == [sha256("var a=1"), sha256('import x from "./x.js"')]
+
+
+def test_policy_has_no_unsafe_inline_and_header_adds_frame_ancestors():
+    meta_policy = policy(["'sha256-abc'"])
+    assert "script-src 'self' 'sha256-abc'" in meta_policy
+    assert "unsafe-inline" not in meta_policy
+    assert "frame-ancestors" not in meta_policy  # browsers ignore it in <meta>
+    assert "frame-ancestors 'none'" in policy([], for_header=True)
+
+
+def test_meta_goes_right_after_charset_before_any_script():
+    html = '<head><meta charset="utf-8"><script>x()</script></head>'
+    patched = insert_csp_meta(html, "default-src 'self'")
+    assert patched.index("Content-Security-Policy") < patched.index("<script>")
+    assert patched.startswith('<head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy"')
+
+
+def test_page_without_charset_is_an_error():
+    with pytest.raises(ValueError, match="no <meta charset>"):
+        insert_csp_meta("<head><script>x()</script></head>", "default-src 'self'")
+
+
+def test_headers_file_format():
+    text = headers_file("default-src 'self'")
+    assert text.splitlines()[0] == "/*"
+    assert "  Content-Security-Policy: default-src 'self'" in text
+    assert "  Referrer-Policy: no-referrer" in text
+    assert "  X-Content-Type-Options: nosniff" in text
+    assert all(line.startswith("  ") for line in text.splitlines()[1:])
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<a href="https://a.org">x</a>', '<a href="https://a.org" rel="noreferrer">x</a>'),
+        ('<a href="//a.org/x">x</a>', '<a href="//a.org/x" rel="noreferrer">x</a>'),
+        ('<a rel="nofollow" href="http://a.org">x</a>', '<a rel="nofollow noreferrer" href="http://a.org">x</a>'),
+        ('<a href="https://a.org" rel="noreferrer">x</a>', '<a href="https://a.org" rel="noreferrer">x</a>'),
+        ('<a href="../values/">x</a>', '<a href="../values/">x</a>'),
+        ('<a href="#ref-x">x</a>', '<a href="#ref-x">x</a>'),
+        ('<a id="top">x</a>', '<a id="top">x</a>'),
+        ('<abbr title="x">NSN</abbr>', '<abbr title="x">NSN</abbr>'),
+    ],
+)
+def test_noreferrer_on_external_links_only(html, expected):
+    assert add_noreferrer(html) == expected
+
+
+def test_content_note_escapes_front_matter_text():
+    block = content_note_markdown("Racism & <script>alert(1)</script> *not* [x](y)", "https://exit.example/",
+                                  "../staying-safe-online.md", "#later", "Skip ahead")
+    assert "&lt;script&gt;" in block and "<script>" not in block
+    assert r"\*not\* \[x\](y)" in block
+    assert "- [Skip ahead](#later)" in block
+    assert '<a class="js-quick-exit" href="https://exit.example/" rel="nofollow noreferrer">Exit this page</a>' in block
+    assert "- [Read about staying safe online](../staying-safe-online.md)" in block
+
+
+def test_content_note_goes_after_the_title():
+    assert insert_after_title("# Title\n\nBody", "NOTE") == "# Title\n\nNOTE\n\n\nBody"
+    assert insert_after_title("No heading", "NOTE") == "NOTE\n\nNo heading"
+
+
+# The adapter, through real builds
+
+
+def test_fixture_site_gets_csp_headers_and_quick_exit(fixture_site):
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    home = result.page("index.html")
+    assert '<meta charset="utf-8"><meta http-equiv="Content-Security-Policy"' in home
+    assert 'class="quick-exit__button js-quick-exit" href="https://www.weather.gov/" rel="nofollow noreferrer"' in home
+    assert '<meta name="referrer" content="no-referrer">' in home
+    assert "frame-ancestors 'none'" in result.page("_headers")
+    for script_hash in inline_script_hashes(home):
+        assert script_hash in result.page("_headers")
+
+
+def test_content_note_from_front_matter(fixture_site):
+    fixture_site.page("index.md", "---\ncontent_note:\n  text: Discusses policing.\n  skip_to: '#later'\n---\n"
+                      "# Home\n\n[@vera-unjust-burden-2018]\n\n## Later\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    home = result.page("index.html")
+    assert home.index("<h1") < home.index('class="content-note"') < home.index("cite-vera-unjust-burden-2018-1")
+    assert "<strong>Content note:</strong> Discusses policing." in home
+    assert 'href="staying-safe-online/"' in home
+
+
+def test_content_note_skip_anchor_is_validated(fixture_site):
+    fixture_site.page("index.md", "---\ncontent_note:\n  text: Discusses policing.\n  skip_to: '#nowhere'\n---\n"
+                      "# Home\n\n[@vera-unjust-burden-2018]\n")
+    result = fixture_site.build()
+    assert result.returncode == 1
+    assert "contains a link '#nowhere', but there is no such anchor on this page" in result.output
+
+
+def test_malformed_content_note_is_a_clear_error(fixture_site):
+    fixture_site.page("index.md", "---\ncontent_note: [a, list]\n---\n# Home\n\n[@vera-unjust-burden-2018]\n")
+    assert_one_line_error(fixture_site.build(), "index.md: 'content_note' in the front matter must be text")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("http://www.weather.gov/", "quick_exit_url 'http://www.weather.gov/' is not https"),
+        ("not a url", "extra.survivor_safety.quick_exit_url:"),
+        ('""', "quick_exit_url is not set"),
+    ],
+)
+def test_bad_quick_exit_destination_is_a_clear_error(fixture_site, value, message):
+    config = fixture_site.config_file()
+    config.write_text(config.read_text().replace("quick_exit_url: https://www.weather.gov/", f"quick_exit_url: {value}"))
+    assert_one_line_error(run_mkdocs_build(config, fixture_site.root / "site"), message)
+
+
+def test_missing_safety_page_is_a_clear_error(fixture_site):
+    (fixture_site.docs / "staying-safe-online.md").unlink()
+    assert_one_line_error(fixture_site.build(), "extra.survivor_safety.safety_page: 'staying-safe-online.md' is not a page")
