@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from citations.apa import Styler
 from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
 from citations.exports import to_bibtex, to_csl_json, to_ris
-from citations.render import UnknownKeyError, locate_citations, render_page
+from citations.render import UnknownKeyError, cite_this_page_html, locate_citations, render_page
 from citations.sources_page import Backlink, sources_markdown
 from citations.syntax import CitationSyntaxError
 from mkdocs.config import base
@@ -179,19 +179,12 @@ def _citation_meta(page: Page, config: MkDocsConfig, keys: list[str], state: _Bu
 
 
 def _cite_this_page(page: Page, config: MkDocsConfig) -> str:
-    """A collapsed "Cite this page" block: APA text and BibTeX."""
+    """A collapsed "Cite this page" block: APA text and BibTeX, left out of search."""
     title = page.meta.get("title") or page.title or config.site_name
     author = config.site_author or config.site_name
     url = page.canonical_url if config.site_url else ""
-    apa = f"{author}. (n.d.). *{title}*. {config.site_name}." + (f" {url}" if url else "")
     key = re.sub(r"[^a-z0-9]+", "-", f"{config.site_name} {title}".lower()).strip("-")
-    bibtex = "\n".join(
-        [f"@misc{{{key},", f"  author = {{{{{author}}}}},", f"  title = {{{{{title}}}}},",
-         f"  howpublished = {{{config.site_name}}}"]
-        + ([f"  url = {{{url}}}"] if url else []) + ["}"]
-    )
-    indented = "\n".join(f"    {line}" for line in bibtex.split("\n"))
-    return (f'\n\n??? quote "Cite this page"\n\n    {apa}\n\n    ```bibtex\n{indented}\n    ```\n')
+    return cite_this_page_html(author, title, config.site_name, url, key)
 
 
 def _bibliography_path(state: _BuildState) -> str:

@@ -128,7 +128,7 @@ def test_render_page_links_and_references(styler):
     assert ">Hinton et al., 2018</a>, p. 3; <a id=\"cite-dickson-2019-1\"" in page.markdown
     assert ">2019</a>)</span>" in page.markdown
     assert 'id="cite-hinton-2018-2"' in page.markdown
-    assert "## References { #references }" in page.markdown
+    assert "## References { #references data-search-exclude }" in page.markdown
     assert page.markdown.index('id="ref-dickson-2019"') < page.markdown.index('id="ref-hinton-2018"')
     assert page.cited_keys == ["hinton-2018", "dickson-2019"]
     assert "[@" not in page.markdown

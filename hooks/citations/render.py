@@ -106,7 +106,10 @@ def references_section(keys: list[str], styler: Styler) -> str:
     items = "\n".join(
         f'<li id="{reference_anchor(key)}">{styler.reference_html(key)}</li>' for key in ordered
     )
-    return f"## References {{ #references }}\n\n<ul class=\"references\">\n{items}\n</ul>\n"
+    # data-search-exclude: Material's search skips the section; the reference text would
+    # otherwise be indexed once per citing page as well as on the Sources page.
+    return (f"## References {{ #references data-search-exclude }}\n\n"
+            f'<ul class="references" data-search-exclude>\n{items}\n</ul>\n')
 
 
 def _heading_lines(markdown: str) -> list[tuple[int, str]]:
@@ -126,3 +129,19 @@ def _section_at(headings: list[tuple[int, str]], line: int) -> str:
             break
         section = text
     return section
+
+
+def cite_this_page_html(author: str, title: str, site_name: str, url: str, key: str) -> str:
+    """A collapsed "Cite this page" block with an APA citation and a BibTeX entry."""
+    apa = f"{escape(author)}. (n.d.). <i>{escape(title)}</i>. {escape(site_name)}."
+    if url:
+        apa += f' <a href="{escape(url)}">{escape(url)}</a>'
+    fields = [f"  author = {{{{{author}}}}}", f"  title = {{{{{title}}}}}", f"  howpublished = {{{site_name}}}"]
+    if url:
+        fields.append(f"  url = {{{url}}}")
+    bibtex = f"@misc{{{key},\n" + ",\n".join(fields) + "\n}"
+    return (
+        '\n\n<details class="quote cite-this-page" data-search-exclude>\n'
+        "<summary>Cite this page</summary>\n"
+        f"<p>{apa}</p>\n<pre><code>{escape(bibtex)}</code></pre>\n</details>\n"
+    )
