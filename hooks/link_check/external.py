@@ -1,0 +1,327 @@
+"""Check external URLs politely and give each a verdict: ok, redirected, unverifiable, broken.
+
+One request per unique URL (fragments share it), at most ``per_host`` requests in flight
+to any one host, HEAD first and GET only when needed, retries with exponential backoff
+and jitter, Retry-After honoured up to a cap within a per-host waiting budget, and an
+overall deadline. Only "broken" should fail a build; everything else is evidence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import re
+import ssl
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import httpx
+
+from link_check.settings import Settings
+
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+PERMANENT_REDIRECTS = {301, 308}
+# Bot walls and logins: the page may well exist; a person must look.
+UNVERIFIABLE_STATUSES = {401, 403, 407, 999}
+GONE_STATUSES = {404, 410}
+
+
+@dataclass
+class Result:
+    """What one URL (without fragment) turned out to be, with the evidence."""
+
+    url: str
+    verdict: str                       # ok | redirected | unverifiable | broken
+    detail: str
+    status: int | None = None
+    final_url: str = ""
+    redirect: str = ""                 # permanent | temporary | "" (no redirect)
+    fragments_checked: list[str] = field(default_factory=list)
+    fragments_missing: list[str] = field(default_factory=list)
+    attempts: int = 0
+    checked_at: float = 0.0
+    from_cache: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Reply:
+    status: int
+    headers: httpx.Headers
+    found_fragments: set[str] | None   # None when the body was not read (HEAD, not HTML)
+
+
+@dataclass
+class _Host:
+    semaphore: asyncio.Semaphore
+    next_allowed: float = 0.0          # monotonic time before which nobody asks this host
+    waited: float = 0.0                # seconds of backoff spent on this host so far
+    in_flight: int = 0
+
+
+class _Retry(Exception):
+    """A failure worth another attempt (timeout, reset, 5xx, 429)."""
+
+    def __init__(self, detail: str, status: int | None = None, wait: float | None = None) -> None:
+        super().__init__(detail)
+        self.detail, self.status, self.wait = detail, status, wait
+
+
+class _Final(Exception):
+    """A failure no retry will fix (DNS, refused connection, TLS)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ExternalChecker:
+    """Checks a set of URLs with the limits in ``settings``; one instance per run."""
+
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
+                 rng: random.Random | None = None) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.rng = rng or random.Random()
+        self.requests_sent = 0
+        self.max_in_flight_per_host: dict[str, int] = {}
+        self._hosts: dict[str, _Host] = {}
+        self._global: asyncio.Semaphore | None = None
+        self._client: httpx.AsyncClient | None = None
+
+    async def check_all(self, targets: dict[str, set[str]]) -> dict[str, Result]:
+        """Check every URL (key) for its fragments (value); finish within the deadline."""
+        self._global = asyncio.Semaphore(self.settings.concurrency)
+        timeout = httpx.Timeout(connect=self.settings.connect_timeout, read=self.settings.read_timeout,
+                                write=self.settings.read_timeout, pool=None)
+        limits = httpx.Limits(max_connections=self.settings.concurrency,
+                              max_keepalive_connections=self.settings.concurrency)
+        async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False,
+                                     transport=self.transport,
+                                     headers={"User-Agent": self.settings.user_agent}) as client:
+            self._client = client
+            tasks = {asyncio.create_task(self.check_url(url, fragments)): url for url, fragments in targets.items()}
+            done, pending = await asyncio.wait(tasks, timeout=self.settings.deadline) if tasks else (set(), set())
+            for task in pending:
+                task.cancel()
+            results = {tasks[task]: task.result() for task in done}
+            for task in pending:
+                url = tasks[task]
+                results[url] = Result(url, "unverifiable", f"not checked within the {self.settings.deadline:g} s deadline",
+                                      checked_at=time.time())
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+        return results
+
+    async def check_url(self, url: str, fragments: Iterable[str] = ()) -> Result:
+        """Follow redirects and retries for one URL; classify the outcome."""
+        fragments = sorted(set(fragments))
+        method = "GET" if fragments else "HEAD"
+        current, visited, hops = url, {url}, []
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                reply = await self._request(method, current, fragments)
+            except _Retry as failure:
+                if attempts <= self.settings.retries and await self._wait_before_retry(current, attempts, failure):
+                    continue
+                return self._gave_up(url, current, failure, attempts)
+            except _Final as final:
+                return Result(url, "broken", final.detail, final_url=current, attempts=attempts, checked_at=time.time())
+            status = reply.status
+            accepted = status in self.settings.accept_status
+            if (status == 429 or 500 <= status <= 599) and not accepted:
+                if method == "HEAD" and status != 429:
+                    method = "GET"  # some servers fail only on HEAD; ask properly first
+                    continue
+                wait = retry_after_seconds(reply.headers.get("retry-after"), self.settings.retry_after_cap)
+                failure = _Retry(f"server answered {status}", status, wait)
+                if attempts <= self.settings.retries and await self._wait_before_retry(current, attempts, failure):
+                    continue
+                return self._gave_up(url, current, failure, attempts)
+            if status in REDIRECT_STATUSES and not accepted:
+                location = reply.headers.get("location")
+                if not location:
+                    return Result(url, "broken", f"redirect ({status}) without a Location header", status,
+                                  current, attempts=attempts, checked_at=time.time())
+                target = urldefrag(urljoin(current, location))[0]
+                if target in visited:
+                    return Result(url, "broken", f"redirect loop ({' → '.join([url, *[h for _, h in hops], target])})",
+                                  status, target, attempts=attempts, checked_at=time.time())
+                if len(hops) >= self.settings.max_redirects:
+                    return Result(url, "broken", f"more than {self.settings.max_redirects} redirects", status,
+                                  target, attempts=attempts, checked_at=time.time())
+                hops.append((status, target))
+                visited.add(target)
+                current = target
+                if status == 303 and method == "HEAD":
+                    method = "GET"
+                continue
+            if method == "HEAD" and status >= 400 and not accepted:
+                method = "GET"  # many servers answer HEAD badly; ask properly before judging
+                continue
+            return self._classify(url, current, reply, hops, fragments, attempts)
+
+    # Requests
+
+    async def _request(self, method: str, url: str, fragments: list[str]) -> _Reply:
+        host_name = urlsplit(url).hostname or ""
+        host = self._hosts.setdefault(host_name, _Host(asyncio.Semaphore(self.settings.per_host)))
+        async with host.semaphore:
+            delay = host.next_allowed - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            assert self._global is not None and self._client is not None
+            async with self._global:
+                host.in_flight += 1
+                self.max_in_flight_per_host[host_name] = max(self.max_in_flight_per_host.get(host_name, 0),
+                                                             host.in_flight)
+                self.requests_sent += 1
+                try:
+                    async with asyncio.timeout(self.settings.request_timeout):
+                        return await self._send(method, url, fragments)
+                except TimeoutError:
+                    raise _Retry(f"no complete answer within {self.settings.request_timeout:g} s") from None
+                finally:
+                    host.in_flight -= 1
+
+    async def _send(self, method: str, url: str, fragments: list[str]) -> _Reply:
+        assert self._client is not None
+        try:
+            async with self._client.stream(method, url) as response:
+                found = None
+                if fragments and 200 <= response.status_code < 300 and _is_html(response):
+                    found = await self._find_fragments(response, fragments)
+                return _Reply(response.status_code, response.headers, found)
+        except httpx.TimeoutException as error:
+            raise _Retry(f"timed out ({type(error).__name__})") from None
+        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError) as error:
+            raise _Retry(f"connection reset ({_reason(error)})") from None
+        except httpx.ConnectError as error:
+            raise _Final(_connect_failure(error)) from None
+        except httpx.TooManyRedirects as error:  # not raised with follow_redirects=False; kept for safety
+            raise _Final(str(error)) from None
+        except httpx.HTTPError as error:
+            raise _Retry(f"network error ({_reason(error)})") from None
+
+    async def _find_fragments(self, response: httpx.Response, fragments: list[str]) -> set[str]:
+        """Read only as much of the page as it takes to find every fragment (or the cap)."""
+        wanted = {fragment: _anchor_pattern(fragment) for fragment in fragments}
+        found: set[str] = set()
+        text, size = "", 0
+        async for chunk in response.aiter_text():
+            text += chunk
+            size += len(chunk)
+            for fragment, pattern in wanted.items():
+                if fragment not in found and pattern.search(text):
+                    found.add(fragment)
+            if len(found) == len(wanted) or size >= self.settings.max_body_bytes:
+                break
+            text = text[-4096:]  # keep a tail so an id split across chunks is still seen
+        return found
+
+    # Retries
+
+    async def _wait_before_retry(self, url: str, attempt: int, failure: _Retry) -> bool:
+        """Sleep before the next attempt if the host's waiting budget allows it."""
+        base = self.settings.backoff * (2 ** (attempt - 1))
+        wait = failure.wait if failure.wait is not None else base * self.rng.uniform(0.5, 1.5)
+        host = self._hosts[urlsplit(url).hostname or ""]
+        if host.waited + wait > self.settings.host_wait_budget:
+            return False
+        host.waited += wait
+        if failure.status == 429:
+            # The whole host asked us to slow down, not just this URL.
+            host.next_allowed = max(host.next_allowed, time.monotonic() + wait)
+        await asyncio.sleep(wait)
+        return True
+
+    def _gave_up(self, url: str, current: str, failure: _Retry, attempts: int) -> Result:
+        tries = f"after {attempts} attempt{'s' if attempts > 1 else ''}"
+        if failure.status == 429:
+            return Result(url, "unverifiable", f"rate limited (429) {tries}", 429, current,
+                          attempts=attempts, checked_at=time.time())
+        return Result(url, "broken", f"{failure.detail} {tries}", failure.status, current,
+                      attempts=attempts, checked_at=time.time())
+
+    # Verdicts
+
+    def _classify(self, url: str, final_url: str, reply: _Reply, hops: list[tuple[int, str]],
+                  fragments: list[str], attempts: int) -> Result:
+        status = reply.status
+        redirect = ""
+        if hops:
+            redirect = "permanent" if all(code in PERMANENT_REDIRECTS for code, _ in hops) else "temporary"
+        result = Result(url, "ok", f"{status}", status, final_url, redirect, fragments, [], attempts, time.time())
+        if 200 <= status < 300 or status in self.settings.accept_status:
+            if reply.found_fragments is not None:
+                result.fragments_missing = [f for f in fragments if f not in reply.found_fragments]
+            elif fragments:
+                result.detail += "; fragments not checked (not an HTML page)"
+                result.fragments_checked = []
+            if hops:
+                result.verdict = "redirected"
+                result.detail = f"{redirect} redirect to {final_url}"
+            return result
+        if status in REDIRECT_STATUSES:
+            result.verdict, result.detail = "ok", f"redirect {status} accepted by settings"
+            return result
+        if status in GONE_STATUSES:
+            result.verdict, result.detail = "broken", f"{status} {'Gone' if status == 410 else 'Not Found'}"
+        elif status in UNVERIFIABLE_STATUSES:
+            result.verdict, result.detail = "unverifiable", f"{status}: the site refused an automated check"
+        elif 400 <= status < 500:
+            result.verdict, result.detail = "broken", f"{status} client error"
+        else:
+            result.verdict, result.detail = "unverifiable", f"unexpected status {status}"
+        return result
+
+
+def retry_after_seconds(value: str | None, cap: float, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), capped."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, min(when - (now if now is not None else time.time()), cap))
+
+
+def _anchor_pattern(fragment: str) -> re.Pattern[str]:
+    return re.compile(r"""\s(?:id|name)\s*=\s*(["']?)""" + re.escape(fragment) + r"""\1(?=[\s>/])""")
+
+
+def _is_html(response: httpx.Response) -> bool:
+    return "html" in response.headers.get("content-type", "").lower()
+
+
+def _reason(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def _connect_failure(error: httpx.ConnectError) -> str:
+    """Say which kind of connection failure this was: DNS, refused, TLS or other."""
+    chain, cause = [], error.__cause__ or error.__context__
+    while cause is not None and len(chain) < 10:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join([str(error), *map(str, chain)]).lower()
+    if any(isinstance(c, ssl.SSLError) for c in chain) or "certificate" in text or "ssl" in text:
+        return f"TLS failure ({_reason(error)})"
+    if "name or service not known" in text or "nodename nor servname" in text or "name resolution" in text \
+            or "getaddrinfo" in text:
+        return "DNS failure: the host name does not resolve"
+    if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
+        return "connection refused"
+    return f"cannot connect ({_reason(error)})"

@@ -1,0 +1,121 @@
+"""Internal links on the final HTML: pages, files, anchors, mailto: and tel:.
+
+MkDocs' own ``validation:`` reads Markdown. This reads what readers get, so it also
+sees links in raw HTML, theme templates, generated pages and anchors added by hooks.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from link_check.html_scan import Link, ScannedPage
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+PHONE = re.compile(r"^\+?[0-9][0-9().\- ]{2,30}$")
+# Schemes a reader's browser opens elsewhere; never fetched, checked for syntax only or ignored.
+IGNORED_SCHEMES = {"data", "sms", "geo"}
+FORBIDDEN_SCHEMES = {"javascript", "file", "vbscript"}
+
+
+@dataclass(frozen=True)
+class InternalProblem:
+    """A broken internal link: page, link, what is wrong and how to fix it."""
+
+    page: str
+    line: int
+    url: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.page}:{self.line}: link '{self.url}': {self.problem} — {self.fix}"
+
+
+def is_external(url: str) -> bool:
+    """An http(s) URL on another host (or protocol-relative): checked over the network."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") or (not parts.scheme and url.startswith("//"))
+
+
+def check_internal(pages: dict[str, ScannedPage], site_dir: Path) -> list[InternalProblem]:
+    """Every problem with links that stay inside the site, in page order."""
+    problems = []
+    for page in pages.values():
+        for link in page.links:
+            problem = check_link(link, pages, site_dir)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path) -> InternalProblem | None:
+    """Check one link; ``None`` when it is fine or not internal."""
+    url = link.url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if is_external(url) or scheme in IGNORED_SCHEMES:
+        return None
+    if scheme == "mailto":
+        return _check_mailto(link, parts.path)
+    if scheme == "tel":
+        return _check_tel(link, parts.path)
+    if scheme in FORBIDDEN_SCHEMES:
+        return _problem(link, f"'{scheme}:' links are not allowed", "link to a page of the site or an https address")
+    if scheme:
+        return _problem(link, f"unknown link scheme '{scheme}:'", "use a relative link, https://, mailto: or tel:")
+    if not url:
+        return _problem(link, "empty link", "give the link a target, or remove it")
+    # A root-relative path ("/x/") is resolved from the site's root (Material's 404 page uses them).
+    target = _resolve("", parts.path.lstrip("/")) if url.startswith("/") else _resolve(link.page, parts.path)
+    if target is None:
+        return _problem(link, "points outside the site", "link to a file inside docs/, or use its https address")
+    if (site_dir / target).is_dir() and (site_dir / target / "index.html").is_file():
+        target = posixpath.join(target, "index.html")
+    if target not in pages and not (site_dir / target).is_file():
+        return _problem(link, f"no file '{target}' in the built site", "fix the path, or add the page or file")
+    if parts.fragment:
+        anchor = unquote(parts.fragment)
+        if target in pages and anchor not in pages[target].anchors:
+            return _problem(link, f"'{target}' has no anchor '#{anchor}'",
+                            "use an id that exists on that page (see its headings' permalinks)")
+    return None
+
+
+def _resolve(page: str, path: str) -> str | None:
+    """The site-relative file a relative link from ``page`` reaches, or None if it escapes."""
+    base = posixpath.dirname(page)
+    if not path:
+        return page
+    joined = posixpath.normpath(posixpath.join(base, unquote(path)))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    if path.endswith("/") or joined == ".":
+        joined = posixpath.join("" if joined == "." else joined, "index.html")
+    return joined
+
+
+def _check_mailto(link: Link, address_part: str) -> InternalProblem | None:
+    addresses = [unquote(a).strip() for a in address_part.split(",") if a.strip()]
+    if not addresses:
+        return _problem(link, "mailto: without an address", "write mailto:name@example.org")
+    for address in addresses:
+        if not EMAIL.match(address):
+            return _problem(link, f"'{address}' is not an e-mail address", "check the address after mailto:")
+    return None
+
+
+def _check_tel(link: Link, number: str) -> InternalProblem | None:
+    number = unquote(number).strip()
+    if not PHONE.match(number) or sum(ch.isdigit() for ch in number) < 3:
+        return _problem(link, f"'{number}' is not a phone number",
+                        "write tel: followed by the number, e.g. tel:+1-555-0100")
+    return None
+
+
+def _problem(link: Link, problem: str, fix: str) -> InternalProblem:
+    return InternalProblem(link.page, link.line, link.url, problem, fix)

@@ -1,0 +1,108 @@
+"""MkDocs adapter for link checking on the final HTML; the work is in ``link_check/``.
+
+- ``on_config``: validate ``extra.link_check`` (unknown keys and bad values stop the build).
+- ``on_post_build``: check every internal link and anchor in the built pages (a warning
+  each, so ``--strict`` fails), and, when ``CHECK_EXTERNAL_LINKS=1``, every external URL
+  of the pages and the bibliography. Only broken external links fail the build;
+  ``CHECK_EXTERNAL_LINKS_NO_CACHE=1`` ignores the cache.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from citations.bibliography import BibliographyError, load_bibliography
+from link_check.cache import LinkCache
+from link_check.html_scan import scan_site
+from link_check.internal import InternalProblem, check_internal
+from link_check.runner import check_external, collect_external, write_report
+from link_check.settings import Settings, SettingsError, load_settings
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+log = get_plugin_logger(__name__)
+
+_settings: Settings | None = None
+_sources: dict[str, Path] = {}  # built page -> its Markdown source, for messages
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Validate the link-check settings once per build."""
+    global _settings
+    try:
+        _settings = load_settings(config.extra.get("link_check"), config.site_name)
+    except SettingsError as error:
+        raise PluginError(f"mkdocs.yml: {error}") from None
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Remember which Markdown file each built page comes from."""
+    _sources.clear()
+    for file in files.documentation_pages():
+        _sources[file.dest_uri] = Path(file.abs_src_path)
+    return files
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Check the built site: internal links always, external ones on request."""
+    site_dir = Path(config.site_dir)
+    pages = scan_site(site_dir)
+    root = Path(config.config_file_path).parent
+    for problem in check_internal(pages, site_dir):
+        log.warning("%s", _in_source_terms(problem, root))
+    if os.environ.get("CHECK_EXTERNAL_LINKS") == "1":
+        _check_external_links(pages, config)
+
+
+def _check_external_links(pages, config: MkDocsConfig) -> None:
+    settings = _require_settings()
+    root = Path(config.config_file_path).parent
+    found = collect_external(pages, _bibliography_entries(config))
+    cache = None if os.environ.get("CHECK_EXTERNAL_LINKS_NO_CACHE") == "1" else \
+        LinkCache(root / settings.cache_file, settings)
+    report = check_external(found, settings, cache)
+    write_report(report, root / settings.report_file)
+    for line in report.summary_lines():
+        log.info("%s", line)
+    log.info("link report: %s", settings.report_file)
+    if report.broken:
+        for line in report.broken_lines():
+            log.error("%s", line)
+        raise PluginError(f"{len(report.broken)} broken external link(s) — see {settings.report_file}")
+
+
+def _in_source_terms(problem: InternalProblem, root: Path) -> str:
+    """Name the Markdown file and its line when the link is written there, else the built page."""
+    source = _sources.get(problem.page)
+    if source is None:
+        return f"{problem.page} (theme or generated page): {problem}"
+    text = source.read_text(encoding="utf-8")
+    shown = source.relative_to(root).as_posix() if source.is_relative_to(root) else source.as_posix()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if problem.url in line:
+            return f"{shown}:{number}: link '{problem.url}': {problem.problem} — {problem.fix}"
+    return f"{shown} (built as {problem.page}, line {problem.line}): link '{problem.url}': {problem.problem} — {problem.fix}"
+
+
+def _bibliography_entries(config: MkDocsConfig) -> list[dict]:
+    settings = (config.extra.get("citations") or {})
+    path = settings.get("bibliography")
+    if not path:
+        return []
+    try:
+        return list(load_bibliography(Path(config.config_file_path).parent / path).entries.values())
+    except BibliographyError:
+        return []  # the citations hook reports bibliography problems
+
+
+def _require_settings() -> Settings:
+    if _settings is None:
+        raise PluginError("hooks/mkdocs_links.py: on_config did not run — list the hook under 'hooks:'")
+    return _settings
