@@ -124,13 +124,13 @@ class ExternalChecker:
         fragments = sorted(set(fragments))
         method = "GET" if fragments else "HEAD"
         current, visited, hops = url, {url}, []
-        attempts = 0
+        attempts = 1  # counts tries of the same request; HEAD→GET and redirects are not retries
         while True:
-            attempts += 1
             try:
                 reply = await self._request(method, current, fragments)
             except _Retry as failure:
                 if attempts <= self.settings.retries and await self._wait_before_retry(current, attempts, failure):
+                    attempts += 1
                     continue
                 return self._gave_up(url, current, failure, attempts)
             except _Final as final:
@@ -144,6 +144,7 @@ class ExternalChecker:
                 wait = retry_after_seconds(reply.headers.get("retry-after"), self.settings.retry_after_cap)
                 failure = _Retry(f"server answered {status}", status, wait)
                 if attempts <= self.settings.retries and await self._wait_before_retry(current, attempts, failure):
+                    attempts += 1
                     continue
                 return self._gave_up(url, current, failure, attempts)
             if status in REDIRECT_STATUSES and not accepted:
