@@ -9,8 +9,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import posixpath
+import re
 from pathlib import Path
+from urllib.parse import unquote
 from typing import TYPE_CHECKING
 
 from citations.bibliography import BibliographyError, load_bibliography
@@ -30,11 +34,33 @@ log = get_plugin_logger(__name__)
 
 _settings: Settings | None = None
 _sources: dict[str, Path] = {}  # built page -> its Markdown source, for messages
+_dest_of: dict[str, str] = {}   # Markdown source (src_uri) -> built page
+
+
+class _MkDocsLinkWarnings(logging.Handler):
+    """Collects MkDocs' own link-validation warnings, so the same broken link is not
+    reported twice (once from the Markdown by MkDocs, once from the HTML by us)."""
+
+    PATTERN = re.compile(r"Doc file '(?P<src>.+?)' contains a link '(?P<link>.+?)', but")
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.reported: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        match = self.PATTERN.match(record.getMessage())
+        if match:
+            self.reported.append((match["src"], match["link"]))
+
+
+_mkdocs_warnings = _MkDocsLinkWarnings()
+logging.getLogger("mkdocs.structure.pages").addHandler(_mkdocs_warnings)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate the link-check settings once per build."""
     global _settings
+    _mkdocs_warnings.reported.clear()
     try:
         _settings = load_settings(config.extra.get("link_check"), config.site_name)
     except SettingsError as error:
@@ -45,8 +71,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Remember which Markdown file each built page comes from."""
     _sources.clear()
+    _dest_of.clear()
     for file in files.documentation_pages():
         _sources[file.dest_uri] = Path(file.abs_src_path)
+        _dest_of[file.src_uri] = file.dest_uri
     return files
 
 
@@ -55,7 +83,11 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     pages = scan_site(site_dir)
     root = Path(config.config_file_path).parent
+    already_reported = _reported_by_mkdocs()
     for problem in check_internal(pages, site_dir):
+        if (problem.page, problem.url) in already_reported or \
+                (problem.page, problem.target, problem.fragment) in already_reported:
+            continue
         log.warning("%s", _in_source_terms(problem, root))
     if os.environ.get("CHECK_EXTERNAL_LINKS") == "1":
         _check_external_links(pages, config)
@@ -76,6 +108,22 @@ def _check_external_links(pages, config: MkDocsConfig) -> None:
         for line in report.broken_lines():
             log.error("%s", line)
         raise PluginError(f"{len(report.broken)} broken external link(s) — see {settings.report_file}")
+
+
+def _reported_by_mkdocs() -> set[tuple[str, ...]]:
+    """MkDocs' own warnings as (page, link) and (page, target, fragment) keys."""
+    keys: set[tuple[str, ...]] = set()
+    for src, link in _mkdocs_warnings.reported:
+        page = _dest_of.get(src)
+        if page is None:
+            continue
+        path, _, fragment = link.partition("#")
+        keys.add((page, link))
+        target = _dest_of.get(posixpath.normpath(posixpath.join(posixpath.dirname(src), unquote(path)))) \
+            if path else page
+        if target:
+            keys.add((page, target, unquote(fragment)))
+    return keys
 
 
 def _in_source_terms(problem: InternalProblem, root: Path) -> str:

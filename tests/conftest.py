@@ -106,6 +106,7 @@ class FixtureSite:
             hooks:
               - {HOOKS / 'mkdocs_citations.py'}
               - {HOOKS / 'mkdocs_safety.py'}
+              - {HOOKS / 'mkdocs_links.py'}
             markdown_extensions: [attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]
             validation:
               omitted_files: warn
@@ -115,15 +116,19 @@ class FixtureSite:
             extra:
               citations:
                 bibliography: docs/_data/bibliography.yaml
+              generator: false
               survivor_safety:
                 quick_exit_url: https://www.weather.gov/
-            """) + textwrap.dedent(self.extra_config),
+              link_check:
+                # Tests talk to loopback only: every other URL is never requested.
+                skip: ['^https?://(?!127\\.)']
+            """) + self.extra_config,
             encoding="utf-8",
         )
         return config
 
-    def build(self, *extra: str, strict: bool = True) -> BuildResult:
-        return run_mkdocs_build(self.config_file(), self.root / "site", *extra, strict=strict)
+    def build(self, *extra: str, strict: bool = True, env: dict | None = None) -> BuildResult:
+        return run_mkdocs_build(self.config_file(), self.root / "site", *extra, strict=strict, env=env)
 
 
 @pytest.fixture
@@ -140,3 +145,27 @@ def assert_one_line_error(result: BuildResult, expected: str) -> None:
     assert result.returncode != 0, result.output
     assert expected in result.output, result.output
     assert "Traceback" not in result.output, result.output
+
+
+@pytest.fixture(autouse=True, scope="session")
+def loopback_only():
+    """Refuse to resolve any name but loopback in this process: a test that tried to reach
+    the internet (or a DNS server) fails loudly instead of sending a packet."""
+    import ipaddress
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def guarded(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        try:
+            allowed = ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            allowed = name == "localhost"
+        if not allowed:
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may only reach loopback, not {name!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.getaddrinfo = guarded
+    yield
+    socket.getaddrinfo = real_getaddrinfo

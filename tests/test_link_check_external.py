@@ -209,7 +209,8 @@ def test_dns_failure_is_broken(monkeypatch):
     real = socket.getaddrinfo
 
     def resolver(host, *args, **kwargs):
-        if str(host).endswith(".invalid"):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.endswith(".invalid"):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return real(host, *args, **kwargs)
 

@@ -12,6 +12,7 @@ import asyncio
 import email.utils
 import random
 import re
+import socket
 import ssl
 import time
 from collections.abc import Iterable
@@ -320,7 +321,7 @@ def _connect_failure(error: httpx.ConnectError) -> str:
     text = " ".join([str(error), *map(str, chain)]).lower()
     if any(isinstance(c, ssl.SSLError) for c in chain) or "certificate" in text or "ssl" in text:
         return f"TLS failure ({_reason(error)})"
-    if "name or service not known" in text or "nodename nor servname" in text or "name resolution" in text \
+    if any(isinstance(c, socket.gaierror) for c in chain) or "name or service not known" in text or "nodename nor servname" in text or "name resolution" in text \
             or "getaddrinfo" in text:
         return "DNS failure: the host name does not resolve"
     if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:

@@ -31,6 +31,8 @@ class InternalProblem:
     url: str
     problem: str
     fix: str
+    target: str = ""      # the site file the link resolves to, when it resolves
+    fragment: str = ""
 
     def __str__(self) -> str:
         return f"{self.page}:{self.line}: link '{self.url}': {self.problem} — {self.fix}"
@@ -81,8 +83,9 @@ def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path) -> Int
     if parts.fragment:
         anchor = unquote(parts.fragment)
         if target in pages and anchor not in pages[target].anchors:
-            return _problem(link, f"'{target}' has no anchor '#{anchor}'",
-                            "use an id that exists on that page (see its headings' permalinks)")
+            return InternalProblem(link.page, link.line, link.url, f"'{target}' has no anchor '#{anchor}'",
+                                   "use an id that exists on that page (see its headings' permalinks)",
+                                   target, anchor)
     return None
 
 
