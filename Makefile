@@ -14,6 +14,7 @@ help:
 	@echo "make build        strict build into site/ (fails on any warning)"
 	@echo "make test         set up and run every test, browser tests included"
 	@echo "make test-fast    run the tests that need no browser"
+	@echo "make check-links  check every link of the built site in site/, external ones too"
 	@echo "make clean        remove site/, .cache/ and test artifacts"
 
 $(BIN)/mkdocs: requirements.txt
@@ -42,6 +43,11 @@ test: $(VENV)/.test-deps browser-deps
 
 test-fast: $(VENV)/.test-deps
 	$(BIN)/python -m pytest -m "not browser"
+
+# Standalone link check of the built site (needs the network for external links).
+check-links: $(BIN)/mkdocs
+	@test -f site/index.html || $(MAKE) build
+	PYTHONPATH=hooks $(BIN)/python -m link_check site --config mkdocs.yml
 
 clean:
 	rm -rf site .cache test-artifacts

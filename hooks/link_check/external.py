@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import httpx
+import aiohttp
 
 from link_check.settings import Settings
 
@@ -54,7 +54,7 @@ class Result:
 @dataclass
 class _Reply:
     status: int
-    headers: httpx.Headers
+    headers: Any                       # case-insensitive mapping
     found_fragments: set[str] | None   # None when the body was not read (HEAD, not HTML)
 
 
@@ -85,28 +85,25 @@ class _Final(Exception):
 class ExternalChecker:
     """Checks a set of URLs with the limits in ``settings``; one instance per run."""
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
-                 rng: random.Random | None = None) -> None:
+    def __init__(self, settings: Settings, rng: random.Random | None = None) -> None:
         self.settings = settings
-        self.transport = transport
         self.rng = rng or random.Random()
         self.requests_sent = 0
         self.max_in_flight_per_host: dict[str, int] = {}
         self._hosts: dict[str, _Host] = {}
         self._global: asyncio.Semaphore | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._session: aiohttp.ClientSession | None = None
 
     async def check_all(self, targets: dict[str, set[str]]) -> dict[str, Result]:
         """Check every URL (key) for its fragments (value); finish within the deadline."""
         self._global = asyncio.Semaphore(self.settings.concurrency)
-        timeout = httpx.Timeout(connect=self.settings.connect_timeout, read=self.settings.read_timeout,
-                                write=self.settings.read_timeout, pool=None)
-        limits = httpx.Limits(max_connections=self.settings.concurrency,
-                              max_keepalive_connections=self.settings.concurrency)
-        async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False,
-                                     transport=self.transport,
-                                     headers={"User-Agent": self.settings.user_agent}) as client:
-            self._client = client
+        connector = aiohttp.TCPConnector(limit=self.settings.concurrency, limit_per_host=self.settings.per_host,
+                                         ssl=ssl.create_default_context())
+        timeout = aiohttp.ClientTimeout(total=None, connect=self.settings.connect_timeout,
+                                        sock_read=self.settings.read_timeout)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False,
+                                         headers={"User-Agent": self.settings.user_agent}) as session:
+            self._session = session
             tasks = {asyncio.create_task(self.check_url(url, fragments)): url for url, fragments in targets.items()}
             done, pending = await asyncio.wait(tasks, timeout=self.settings.deadline) if tasks else (set(), set())
             for task in pending:
@@ -166,8 +163,8 @@ class ExternalChecker:
                 if status == 303 and method == "HEAD":
                     method = "GET"
                 continue
-            if method == "HEAD" and status >= 400 and not accepted:
-                method = "GET"  # many servers answer HEAD badly; ask properly before judging
+            if method == "HEAD" and status >= 400 and status not in GONE_STATUSES and not accepted:
+                method = "GET"  # servers that reject HEAD (403, 405, 501...) may still serve GET
                 continue
             return self._classify(url, current, reply, hops, fragments, attempts)
 
@@ -180,7 +177,7 @@ class ExternalChecker:
             delay = host.next_allowed - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            assert self._global is not None and self._client is not None
+            assert self._global is not None
             async with self._global:
                 host.in_flight += 1
                 self.max_in_flight_per_host[host_name] = max(self.max_in_flight_per_host.get(host_name, 0),
@@ -195,31 +192,35 @@ class ExternalChecker:
                     host.in_flight -= 1
 
     async def _send(self, method: str, url: str, fragments: list[str]) -> _Reply:
-        assert self._client is not None
+        assert self._session is not None
         try:
-            async with self._client.stream(method, url) as response:
+            async with self._session.request(method, url, allow_redirects=False) as response:
                 found = None
-                if fragments and 200 <= response.status_code < 300 and _is_html(response):
+                if fragments and 200 <= response.status < 300 and _is_html(response.headers):
                     found = await self._find_fragments(response, fragments)
-                return _Reply(response.status_code, response.headers, found)
-        except httpx.TimeoutException as error:
-            raise _Retry(f"timed out ({type(error).__name__})") from None
-        except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError) as error:
-            raise _Retry(f"connection reset ({_reason(error)})") from None
-        except httpx.ConnectError as error:
+                return _Reply(response.status, response.headers, found)
+        except (aiohttp.ClientSSLError, ssl.SSLError) as error:
+            raise _Final(f"TLS failure ({_reason(error)})") from None
+        except aiohttp.ClientConnectorError as error:
             raise _Final(_connect_failure(error)) from None
-        except httpx.TooManyRedirects as error:  # not raised with follow_redirects=False; kept for safety
-            raise _Final(str(error)) from None
-        except httpx.HTTPError as error:
+        except (TimeoutError, aiohttp.ServerTimeoutError) as error:
+            raise _Retry(f"timed out ({type(error).__name__})") from None
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as error:
+            raise _Retry(f"connection reset ({_reason(error)})") from None
+        except aiohttp.InvalidURL:
+            raise _Final("not a valid URL") from None
+        except aiohttp.ClientResponseError as error:
+            raise _Final(f"invalid HTTP response ({_reason(error)})") from None
+        except aiohttp.ClientError as error:
             raise _Retry(f"network error ({_reason(error)})") from None
 
-    async def _find_fragments(self, response: httpx.Response, fragments: list[str]) -> set[str]:
+    async def _find_fragments(self, response: aiohttp.ClientResponse, fragments: list[str]) -> set[str]:
         """Read only as much of the page as it takes to find every fragment (or the cap)."""
         wanted = {fragment: _anchor_pattern(fragment) for fragment in fragments}
         found: set[str] = set()
         text, size = "", 0
-        async for chunk in response.aiter_text():
-            text += chunk
+        async for chunk in response.content.iter_chunked(65_536):
+            text += chunk.decode("utf-8", errors="replace")
             size += len(chunk)
             for fragment, pattern in wanted.items():
                 if fragment not in found and pattern.search(text):
@@ -304,26 +305,20 @@ def _anchor_pattern(fragment: str) -> re.Pattern[str]:
     return re.compile(r"""\s(?:id|name)\s*=\s*(["']?)""" + re.escape(fragment) + r"""\1(?=[\s>/])""")
 
 
-def _is_html(response: httpx.Response) -> bool:
-    return "html" in response.headers.get("content-type", "").lower()
+def _is_html(headers: Any) -> bool:
+    return "html" in headers.get("content-type", "").lower()
 
 
 def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _connect_failure(error: httpx.ConnectError) -> str:
+def _connect_failure(error: aiohttp.ClientConnectorError) -> str:
     """Say which kind of connection failure this was: DNS, refused, TLS or other."""
-    chain, cause = [], error.__cause__ or error.__context__
-    while cause is not None and len(chain) < 10:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    text = " ".join([str(error), *map(str, chain)]).lower()
-    if any(isinstance(c, ssl.SSLError) for c in chain) or "certificate" in text or "ssl" in text:
-        return f"TLS failure ({_reason(error)})"
-    if any(isinstance(c, socket.gaierror) for c in chain) or "name or service not known" in text or "nodename nor servname" in text or "name resolution" in text \
-            or "getaddrinfo" in text:
+    if isinstance(error, aiohttp.ClientConnectorDNSError) or isinstance(error.os_error, socket.gaierror):
         return "DNS failure: the host name does not resolve"
-    if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
+    if isinstance(error.os_error, ConnectionRefusedError):
         return "connection refused"
+    if isinstance(error.os_error, ssl.SSLError):
+        return f"TLS failure ({_reason(error)})"
     return f"cannot connect ({_reason(error)})"

@@ -22,7 +22,7 @@ class SettingsError(ValueError):
 class Settings:
     """Every tunable of the external checker, with polite, bounded defaults."""
 
-    concurrency: int = 16                # requests in flight in total
+    concurrency: int = 256               # requests in flight in total (politeness is per host)
     per_host: int = 2                    # requests in flight per host (2–4 is polite)
     connect_timeout: float = 5.0         # seconds to open a connection
     read_timeout: float = 10.0           # seconds to wait for each piece of a response
