@@ -14,7 +14,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 from typing import TYPE_CHECKING
 
 from citations.bibliography import BibliographyError, load_bibliography
@@ -84,7 +84,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     pages = scan_site(site_dir)
     root = Path(config.config_file_path).parent
     already_reported = _reported_by_mkdocs()
-    for problem in check_internal(pages, site_dir):
+    base_path = urlsplit(config.site_url or "").path or "/"
+    for problem in check_internal(pages, site_dir, base_path):
         if (problem.page, problem.url) in already_reported or \
                 (problem.page, problem.target, problem.fragment) in already_reported:
             continue

@@ -81,6 +81,7 @@ class FixtureSite:
         self.docs.mkdir(parents=True)
         self.bibliography(MINIMAL_BIBLIOGRAPHY)
         self.extra_config = ""
+        self.hooks = ["mkdocs_citations.py", "mkdocs_safety.py", "mkdocs_links.py"]
 
     def page(self, name: str, text: str) -> Path:
         path = self.docs / name
@@ -94,6 +95,7 @@ class FixtureSite:
 
     def config_file(self) -> Path:
         config = self.root / "mkdocs.yml"
+        hooks = "\n".join(f"              - {HOOKS / name}" for name in self.hooks)
         config.write_text(
             textwrap.dedent(f"""\
             site_name: Fixture
@@ -104,9 +106,7 @@ class FixtureSite:
               font: false
               custom_dir: {ROOT / 'overrides'}
             hooks:
-              - {HOOKS / 'mkdocs_citations.py'}
-              - {HOOKS / 'mkdocs_safety.py'}
-              - {HOOKS / 'mkdocs_links.py'}
+{hooks}
             markdown_extensions: [attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]
             validation:
               omitted_files: warn
@@ -135,8 +135,8 @@ class FixtureSite:
 def fixture_site(tmp_path) -> FixtureSite:
     site = FixtureSite(tmp_path)
     site.page("index.md", "# Home\n\nCited [@vera-unjust-burden-2018].\n")
-    site.page("sources.md", "# Sources\n\n<!-- citations:sources-list -->\n")
-    site.page("staying-safe-online.md", "# Staying safe online\n\nAdvice.\n")
+    site.page("sources.md", "---\ndescription: Every source.\n---\n# Sources\n\n<!-- citations:sources-list -->\n")
+    site.page("staying-safe-online.md", "---\ndescription: Safety advice.\n---\n# Staying safe online\n\nAdvice.\n")
     return site
 
 

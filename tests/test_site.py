@@ -23,8 +23,9 @@ PAGES = {
     "survivor-engagement/index.html": ("Survivor engagement", ["Spectrum of Survivor Engagement", "Survivor leadership"]),
     "recommendations/index.html": ("Recommendations at a glance", ["non-carceral", "demand reduction", "universal basic income"]),
     "sources/index.html": ("Sources", ["Cited on", "Not verified", "Partly verified"]),
-    "about/index.html": ("About this site", ["CAST", "CONTRIBUTING.md", "Corrections"]),
+    "about/index.html": ("About this site", ["CAST", "contributor guide", "Corrections"]),
     "staying-safe-online/index.html": ("Staying safe online", ["does <strong>not</strong> erase", "Private browsing", "Monitoring software"]),
+    "contributing/index.html": ("Contributing", ["Quote the letter exactly", "Add a source", "What the checks tell you"]),
 }
 # Python-Markdown's abbr matches whole words (\b...\b), and no word boundary follows
 # "+", so the glossary defines "2SLGBTQIA" and the "+" stays just after the <abbr>.

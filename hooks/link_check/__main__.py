@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     pages = scan_site(args.site_dir)
-    problems = check_internal(pages, args.site_dir)
+    problems = check_internal(pages, args.site_dir, urlsplit(str(config.get("site_url") or "")).path or "/")
     for problem in problems:
         print(f"{args.site_dir}/{problem}")
     if args.internal_only:

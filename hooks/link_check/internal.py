@@ -44,18 +44,22 @@ def is_external(url: str) -> bool:
     return parts.scheme in ("http", "https") or (not parts.scheme and url.startswith("//"))
 
 
-def check_internal(pages: dict[str, ScannedPage], site_dir: Path) -> list[InternalProblem]:
-    """Every problem with links that stay inside the site, in page order."""
+def check_internal(pages: dict[str, ScannedPage], site_dir: Path, base_path: str = "/") -> list[InternalProblem]:
+    """Every problem with links that stay inside the site, in page order.
+
+    ``base_path`` is the path the site is served under (from ``site_url``), which
+    root-relative links such as Material's 404 page use.
+    """
     problems = []
     for page in pages.values():
         for link in page.links:
-            problem = check_link(link, pages, site_dir)
+            problem = check_link(link, pages, site_dir, base_path)
             if problem:
                 problems.append(problem)
     return problems
 
 
-def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path) -> InternalProblem | None:
+def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_path: str = "/") -> InternalProblem | None:
     """Check one link; ``None`` when it is fine or not internal."""
     url = link.url.strip()
     parts = urlsplit(url)
@@ -72,8 +76,15 @@ def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path) -> Int
         return _problem(link, f"unknown link scheme '{scheme}:'", "use a relative link, https://, mailto: or tel:")
     if not url:
         return _problem(link, "empty link", "give the link a target, or remove it")
-    # A root-relative path ("/x/") is resolved from the site's root (Material's 404 page uses them).
-    target = _resolve("", parts.path.lstrip("/")) if url.startswith("/") else _resolve(link.page, parts.path)
+    if url.startswith("/"):
+        # Root-relative ("/x/"): resolved from where the site is served (Material's 404 page uses these).
+        base = base_path if base_path.endswith("/") else base_path + "/"
+        if not (parts.path + "/").startswith(base):
+            return _problem(link, f"points outside the site (it is served under '{base}')",
+                            "use a relative link to a page of the site")
+        target = _resolve("", parts.path[len(base):] or ".")
+    else:
+        target = _resolve(link.page, parts.path)
     if target is None:
         return _problem(link, "points outside the site", "link to a file inside docs/, or use its https address")
     if (site_dir / target).is_dir() and (site_dir / target / "index.html").is_file():

@@ -1,0 +1,72 @@
+"""Page metadata for readers and for people who fix pages.
+
+- "Last reviewed": the ``last_reviewed`` front matter date, or else the date of the
+  page's last git commit (when the site is built from a git checkout).
+- "Edit this page" and "Report a problem": plain links to the repository named in
+  ``extra.repository.url`` (no API call from the reader's browser). Without a URL,
+  as in a local build, they are left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+
+from mkdocs.exceptions import PluginError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
+_repository: dict[str, str] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Validate ``extra.repository`` once per build."""
+    _repository.clear()
+    _repository.update(_repository_settings(config.extra.get("repository") or {}))
+    return config
+
+
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    """Give the template the review date and the repository links."""
+    reviewed = page.meta.get("last_reviewed") or _git_date(Path(page.file.abs_src_path))
+    page.meta["last_reviewed_display"] = _display_date(str(reviewed)) if reviewed else ""
+    if _repository.get("url"):
+        base, branch = _repository["url"].rstrip("/"), _repository["branch"]
+        page.meta["edit_url"] = f"{base}/edit/{branch}/{_repository['docs_path']}{page.file.src_uri}"
+        title = quote(f"Problem on '{page.title}'")
+        page.meta["report_url"] = f"{base}/issues/new?template=correction.yml&title={title}"
+    return context
+
+
+def _repository_settings(raw: dict[str, Any]) -> dict[str, str]:
+    unknown = set(raw) - {"url", "branch", "docs_path"}
+    if unknown:
+        raise PluginError(f"mkdocs.yml: extra.repository.{sorted(unknown)[0]}: unknown setting — use url, branch, docs_path")
+    url = str(raw.get("url") or "")
+    if url and (urlsplit(url).scheme != "https" or not urlsplit(url).hostname):
+        raise PluginError(f"mkdocs.yml: extra.repository.url '{url}' is not an https address — "
+                          "write the repository's address, e.g. https://github.com/OWNER/REPO, or leave it empty")
+    return {"url": url, "branch": str(raw.get("branch") or "main"), "docs_path": str(raw.get("docs_path") or "docs/")}
+
+
+def _git_date(path: Path) -> str:
+    """The date of the last commit that touched ``path``, or "" outside a git checkout."""
+    try:
+        completed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path.name], cwd=path.parent,
+                                   capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return completed.stdout.strip() if completed.returncode == 0 else ""
+
+
+def _display_date(value: str) -> str:
+    try:
+        date = datetime.date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{date.day} {date.strftime('%B %Y')}"

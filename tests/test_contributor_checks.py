@@ -1,0 +1,194 @@
+"""Checks on contributors' Markdown: front matter, unsafe content, and every message
+a contributor can meet, compared word for word with the table in CONTRIBUTING.md."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import MINIMAL_BIBLIOGRAPHY, ROOT, assert_one_line_error
+from contributor_checks.content_safety import check_content
+from contributor_checks.front_matter import FrontMatterError, read_front_matter, validate_front_matter
+
+GOOD = "---\ntitle: Home\ndescription: A page.\n---\n\n# Home\n\n[@vera-unjust-burden-2018]\n"
+
+# Each mistake a contributor can make, the page that makes it, and the exact message.
+# CONTRIBUTING.md's table must list every one of these messages word for word.
+CATALOGUE = [
+    ("malformed front matter",
+     "---\ntitle: [Home\n---\n# Home\n",
+     "docs/index.md:3: front matter is not valid YAML (did not find expected ',' or ']') — "
+     "check the indentation, and put values containing ': ' in quotes"),
+    ("unclosed front matter",
+     "---\ntitle: Home\n# Home\n",
+     "docs/index.md:1: front matter is never closed — end it with a line of three dashes: ---"),
+    ("unknown field",
+     "---\ntitel: Home\ndescription: A page.\n---\n# Home\n",
+     "docs/index.md:2: unknown front matter field 'titel' — did you mean 'title'? "
+     "(allowed: title, description, content_note, last_reviewed, tags)"),
+    ("wrong type",
+     "---\ntitle: Home\ndescription: A page.\ntags: policy\n---\n# Home\n",
+     "docs/index.md:4: 'tags' must be a list of words — write tags: [policy, prevention] or one '- tag' per line"),
+    ("bad date",
+     "---\ntitle: Home\ndescription: A page.\nlast_reviewed: 2026-02-30\n---\n# Home\n",
+     "docs/index.md:4: 'last_reviewed: 2026-02-30' is not a date — write it as YYYY-MM-DD, e.g. "
+     "last_reviewed: 2026-11-28"),
+    ("script tag",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n<script>alert(1)</script>\n",
+     "docs/index.md:7: raw <script> is not allowed — remove it: pages run no scripts of their own "
+     "(ask a maintainer if you need one)"),
+    ("frame",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n<iframe src=\"video.html\"></iframe>\n",
+     "docs/index.md:7: <iframe> is not allowed — embedded content loads another site in the reader's browser; "
+     "link to it instead"),
+    ("event handler",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n<p onclick=\"go()\">Click</p>\n",
+     "docs/index.md:7: inline event handler 'onclick=' is not allowed — remove the attribute"),
+    ("javascript link",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n[Click](javascript:alert(1))\n",
+     "docs/index.md:7: 'javascript:' links are not allowed — link to a page of the site or an https address"),
+    ("third-party image",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n![A chart](https://cdn.example.org/chart.png)\n",
+     "docs/index.md:7: image or media from another site ('https://cdn.example.org/chart.png') — save the file "
+     "under docs/assets/images/ and link to it there, so readers' browsers contact no other site"),
+    ("unattributed quote",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n> Words without a speaker.\n",
+     "docs/index.md:7: quotation has no attribution — end the blockquote with a line '> — who said it, where'"),
+    ("missing description",
+     "---\ntitle: Home\n---\n# Home\n",
+     "docs/index.md:1: no 'description' in the front matter — add one or two sentences for search engines "
+     "and link previews"),
+    ("unknown citation key",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\nText [@hintn-2018].\n",
+     "docs/index.md:7: unknown citation key 'hintn-2018' — did you mean 'vera-unjust-burden-2018'?"),
+    ("malformed citation",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\nText [@vera-unjust-burden-2018,].\n",
+     "docs/index.md:7: nothing after the comma in '[@vera-unjust-burden-2018,]' — remove the comma, "
+     "or add a locator such as 'p. 12'"),
+    ("invalid bibliography entry",
+     GOOD,
+     "docs/_data/bibliography.yaml:9: entry 'vera-unjust-burden-2018': 'issued: 2018-13' is not a real date — "
+     "check the month and day"),
+    ("uncited source",
+     GOOD,
+     "docs/_data/bibliography.yaml: entry 'unused-2020' is not cited on any page — cite it with [@unused-2020], "
+     "or remove it (it is listed under Further reading until then)"),
+    ("broken link in raw HTML",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n[@vera-unjust-burden-2018]\n\n"
+     "<p><a href=\"sources/#nowhere\">sources</a></p>\n",
+     "docs/index.md:9: link 'sources/#nowhere': 'sources/index.html' has no anchor '#nowhere' — "
+     "use an id that exists on that page (see its headings' permalinks)"),
+]
+WARNINGS = {"unattributed quote", "missing description", "broken link in raw HTML", "uncited source"}
+BIBLIOGRAPHY_CHANGES = {
+    "invalid bibliography entry": ('issued: "2018-05"', 'issued: "2018-13"'),
+    "uncited source": ("  custom:\n    confidence: likely\n", "  custom:\n    confidence: likely\n"
+                       "- {id: unused-2020, type: report, title: T, publisher: P, custom: {confidence: verified}}\n"),
+}
+
+
+def contributing_messages() -> set[str]:
+    """The first column of the error table in CONTRIBUTING.md, backticks removed."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = text.split("## What the checks tell you", 1)[1]
+    return {m.group(1) for m in re.finditer(r"^\| `(.+?)` \|", table, re.MULTILINE)}
+
+
+@pytest.mark.parametrize(("case", "page", "message"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_every_message_is_one_line_with_file_and_line(fixture_site, case, page, message):
+    fixture_site.hooks.insert(0, "mkdocs_contributors.py")
+    fixture_site.page("index.md", page)
+    if case in BIBLIOGRAPHY_CHANGES:
+        old, new = BIBLIOGRAPHY_CHANGES[case]
+        assert old in MINIMAL_BIBLIOGRAPHY
+        fixture_site.bibliography(MINIMAL_BIBLIOGRAPHY.replace(old, new))
+    result = fixture_site.build()
+    assert_one_line_error(result, message)
+    assert (("WARNING" if case in WARNINGS else "ERROR") + " ") in result.output
+
+
+@pytest.mark.parametrize(("case", "page", "message"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_every_message_is_in_the_contributing_table(case, page, message):
+    assert message in contributing_messages(), f"CONTRIBUTING.md does not list: {message}"
+
+
+def test_the_table_lists_no_message_the_code_cannot_produce():
+    produced = {message for _, _, message in CATALOGUE}
+    mkdocs_own = {m for m in contributing_messages() if m.startswith("Doc file")}
+    assert contributing_messages() - produced - mkdocs_own == set()
+
+
+def test_valid_page_passes(fixture_site):
+    fixture_site.hooks.insert(0, "mkdocs_contributors.py")
+    fixture_site.page("index.md", GOOD)
+    fixture_site.page("sources.md", "---\ntitle: Sources\ndescription: All sources.\n---\n# Sources\n\n"
+                                    "<!-- citations:sources-list -->\n")
+    fixture_site.page("staying-safe-online.md", "---\ntitle: Safety\ndescription: Safety.\n---\n# Safety\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+
+
+def test_several_errors_are_reported_together(fixture_site):
+    fixture_site.hooks.insert(0, "mkdocs_contributors.py")
+    fixture_site.page("index.md", "---\ntitle: Home\ndescription: A.\n---\n# Home\n<script></script>\n"
+                                  "<b onmouseover=\"x()\">b</b>\n")
+    fixture_site.page("other.md", "---\ncolour: red\n---\n# Other\n")
+    result = fixture_site.build()
+    assert "docs/index.md:6: raw <script>" in result.output
+    assert "docs/index.md:7: inline event handler 'onmouseover='" in result.output
+    assert "docs/other.md:2: unknown front matter field 'colour'" in result.output
+
+
+# The plain functions
+
+
+def test_front_matter_lines_and_types():
+    data, body_line = read_front_matter("---\ntitle: Home\ntags: [a, b]\nlast_reviewed: 2026-11-28\n---\n# Home\n")
+    assert data == {"title": "Home", "tags": ["a", "b"], "last_reviewed": "2026-11-28"}
+    assert body_line == 6
+    assert validate_front_matter(data) == []
+
+
+def test_no_front_matter_is_fine():
+    assert read_front_matter("# Just a page\n") == ({}, 1)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("---\n- a list\n---\n", "front matter is not a list of 'field: value' lines"),
+    ("---\ntitle: a: b\n---\n", "front matter is not valid YAML"),
+])
+def test_unusable_front_matter(text, problem):
+    with pytest.raises(FrontMatterError) as caught:
+        read_front_matter(text)
+    assert caught.value.finding.problem.startswith(problem)
+
+
+@pytest.mark.parametrize(("field", "value", "problem"), [
+    ("title", "[a]", "'title' must be text"),
+    ("description", "''", "'description' must be text"),
+    ("content_note", "{skip_to: '#x'}", "'content_note' must be text, or 'text:'"),
+    ("content_note", "{text: Hi, skip: '#x'}", "unknown field 'content_note.skip'"),
+    ("content_note", "{text: Hi, skip_to: 'other.md'}", "'content_note.skip_to' must be an #anchor"),
+    ("last_reviewed", "28/11/2026", "'last_reviewed: 28/11/2026' is not a date"),
+    ("tags", "[a, [b]]", "'tags' must be a list of words"),
+])
+def test_field_types(field, value, problem):
+    data, _ = read_front_matter(f"---\n{field}: {value}\n---\n")
+    (finding,) = validate_front_matter(data)
+    assert finding.problem.startswith(problem) and finding.line == 2
+
+
+def test_content_rules_ignore_code_and_allow_own_images():
+    markdown = ("Use `<script>` in prose.\n\n```html\n<iframe src='x'></iframe>\n<a onclick='x()'>\n```\n\n"
+                "![Logo](assets/images/logo.svg) ![Ours](https://our.example/a.png)\n\n"
+                "> A quote.\n>\n> — Someone, in the letter\n")
+    errors, warnings = check_content(markdown, site_host="our.example")
+    assert errors == [] and warnings == []
+
+
+def test_every_third_party_media_form_is_caught():
+    markdown = ('<img src="https://a.example/x.png">\n<video poster="//b.example/p.jpg"></video>\n'
+                '<audio src="http://c.example/a.mp3"></audio>\n![x](<https://d.example/y.png>)\n')
+    errors, _ = check_content(markdown)
+    assert [finding.line for finding in errors] == [1, 2, 3, 4]
