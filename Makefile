@@ -17,7 +17,7 @@ help:
 	@echo "make check-links  check every link of the built site in site/, external ones too"
 	@echo "make clean        remove site/, .cache/ and test artifacts"
 
-$(BIN)/mkdocs: requirements.txt
+$(BIN)/mkdocs: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
