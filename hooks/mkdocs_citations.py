@@ -15,7 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from citations.apa import Styler
 from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
@@ -23,6 +23,7 @@ from citations.exports import to_bibtex, to_csl_json, to_ris
 from citations.render import UnknownKeyError, cite_this_page_html, locate_citations, render_page
 from citations.sources_page import Backlink, sources_markdown
 from citations.syntax import CitationSyntaxError
+from extra_settings import load_extra_settings
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -69,7 +70,8 @@ _state: _BuildState | None = None
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate settings and load the bibliography once per build."""
     global _state
-    settings = _load_settings(config)
+    settings = load_extra_settings(config, "citations", CitationsConfig,
+                                   "set it to the CSL-YAML file, e.g. 'bibliography: docs/_data/bibliography.yaml'")
     config_dir = Path(config.config_file_path).parent
     shown = posixpath.relpath(Path(settings.bibliography).as_posix(), config_dir.as_posix())
     try:
@@ -109,21 +111,6 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 
 # Helper functions
-
-
-def _load_settings(config: MkDocsConfig) -> CitationsConfig:
-    settings = CitationsConfig(config_file_path=config.config_file_path)
-    settings.load_dict(config.extra.get("citations") or {})
-    errors, warnings = settings.validate()
-    for key, warning in warnings:
-        log.warning("mkdocs.yml: extra.citations.%s: %s", key, warning)
-    if errors:
-        key, error = errors[0]
-        raise PluginError(
-            f"mkdocs.yml: extra.citations.{key}: {error} — set it to the CSL-YAML file, "
-            "e.g. 'bibliography: docs/_data/bibliography.yaml'"
-        )
-    return settings
 
 
 def _collect_backlinks(file: File, state: _BuildState) -> None:

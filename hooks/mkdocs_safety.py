@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from extra_settings import load_extra_settings
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -58,7 +59,7 @@ _state: _BuildState | None = None
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate the safety settings once per build."""
     global _state
-    settings = _load_settings(config)
+    settings = load_extra_settings(config, "survivor_safety", SafetyConfig, "see README, 'Reading safely'")
     _check_exit_destination(settings.quick_exit_url, config.site_url)
     config.extra["survivor_safety"] = dict(settings)  # templates read the validated values
     _state = _BuildState(settings)
@@ -120,18 +121,6 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 
 
 # Helper functions
-
-
-def _load_settings(config: MkDocsConfig) -> SafetyConfig:
-    settings = SafetyConfig(config_file_path=config.config_file_path)
-    settings.load_dict(config.extra.get("survivor_safety") or {})
-    errors, warnings = settings.validate()
-    for key, warning in warnings:
-        log.warning("mkdocs.yml: extra.survivor_safety.%s: %s", key, warning)
-    if errors:
-        key, error = errors[0]
-        raise PluginError(f"mkdocs.yml: extra.survivor_safety.{key}: {error} — see README, 'Quick exit'")
-    return settings
 
 
 def _check_exit_destination(url: str | None, site_url: str | None) -> None:

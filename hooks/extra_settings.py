@@ -1,0 +1,32 @@
+"""Shared by the MkDocs adapters: validate one ``extra.<name>`` block with a schema.
+
+Unknown keys become warnings (fatal with ``--strict``); the first invalid value stops
+the build with the key, the reason and the fix.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from mkdocs.config import base
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+log = get_plugin_logger("extra_settings")
+Schema = TypeVar("Schema", bound=base.Config)
+
+
+def load_extra_settings(config: MkDocsConfig, name: str, schema: type[Schema], fix: str) -> Schema:
+    """Validate ``config.extra[name]`` against ``schema``; raise ``PluginError`` with ``fix``."""
+    settings = schema(config_file_path=config.config_file_path)
+    settings.load_dict(config.extra.get(name) or {})
+    errors, warnings = settings.validate()
+    for key, warning in warnings:
+        log.warning("mkdocs.yml: extra.%s.%s: %s", name, key, warning)
+    if errors:
+        key, error = errors[0]
+        raise PluginError(f"mkdocs.yml: extra.{name}.{key}: {error} — {fix}")
+    return settings
