@@ -7,7 +7,6 @@ refuses *.invalid names without asking any DNS server.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import time
@@ -17,7 +16,7 @@ import pytest
 from link_check.cache import LinkCache
 from link_check.external import ExternalChecker, retry_after_seconds
 from link_check.html_scan import scan_html
-from link_check.runner import check_external, collect_external
+from link_check.runner import check_external, collect_external, run_sync
 from link_check.settings import Settings, SettingsError, load_settings
 from link_servers import LoopbackServer, self_signed_context
 
@@ -35,7 +34,7 @@ def check(url: str, fragments=(), **overrides):
     async def run():
         return await checker.check_all({url: set(fragments)})
 
-    return asyncio.run(run())[url], checker
+    return run_sync(run())[url], checker
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +164,7 @@ def test_always_429_host_does_not_stall_the_run(fresh):
     urls = {server.url(f"/always429/1?n={n}"): set() for n in range(6)}
     checker = ExternalChecker(settings(retries=10, host_wait_budget=2.0))
     start = time.monotonic()
-    results = asyncio.run(checker.check_all(urls))
+    results = run_sync(checker.check_all(urls))
     elapsed = time.monotonic() - start
     assert {r.verdict for r in results.values()} == {"unverifiable"}
     assert elapsed < 5, f"took {elapsed:.1f} s despite a 2 s waiting budget"
@@ -275,7 +274,7 @@ def test_per_host_limit_measured_on_the_server(fresh):
     urls = {server.url(f"/ok/{i}"): set() for server in servers for i in range(12)}
     checker = ExternalChecker(settings(per_host=2, concurrency=32))
     start = time.monotonic()
-    results = asyncio.run(checker.check_all(urls))
+    results = run_sync(checker.check_all(urls))
     elapsed = time.monotonic() - start
     assert all(r.verdict == "ok" for r in results.values())
     assert [server.max_in_flight for server in servers] == [2, 2, 2]
@@ -299,7 +298,7 @@ def test_deadline_ends_the_run(fresh):
     server = fresh()
     checker = ExternalChecker(settings(deadline=0.5, read_timeout=5, request_timeout=10))
     start = time.monotonic()
-    results = asyncio.run(checker.check_all({server.url("/slow"): set()}))
+    results = run_sync(checker.check_all({server.url("/slow"): set()}))
     assert time.monotonic() - start < 1.5
     (result,) = results.values()
     assert (result.verdict, result.detail) == ("unverifiable", "not checked within the 0.5 s deadline")
@@ -373,3 +372,15 @@ def test_bad_settings(raw, message):
 
 def test_default_user_agent_names_the_site():
     assert load_settings({}, "Racial Equity").user_agent == "Racial Equity link checker (checks cited sources)"
+
+
+def test_checks_run_inside_a_running_event_loop(fresh):
+    """A caller that already runs an event loop (a notebook, a browser test session)."""
+    server = fresh()
+    pages = {"a.html": scan_html("a.html", f'<a href="{server.url("/ok")}">x</a>')}
+
+    async def caller():
+        return check_external(collect_external(pages), settings(), cache=None)
+
+    report = run_sync(caller())
+    assert report.rows[0]["verdict"] == "ok"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import time
 from dataclasses import dataclass, field
@@ -78,6 +79,17 @@ class ExternalReport:
                            "seconds": round(self.seconds, 3), "urls": self.rows}, indent=2, ensure_ascii=False)
 
 
+def run_sync(coroutine):
+    """Run a coroutine to completion from synchronous code, even inside a running event
+    loop (a notebook, a test session driving a browser): then it runs in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def collect_external(pages: dict[str, ScannedPage], bibliography: list[dict[str, Any]] = ()) -> dict[str, Citers]:
     """Every external URL, as written, with the pages and bibliography entries citing it."""
     found: dict[str, Citers] = {}
@@ -118,7 +130,7 @@ def check_external(found: dict[str, Citers], settings: Settings, cache: LinkCach
             to_check[base] = fragments
     checker = checker or ExternalChecker(settings)
     if to_check:
-        results.update(asyncio.run(checker.check_all(to_check)))
+        results.update(run_sync(checker.check_all(to_check)))
     failures = {}
     for base in to_check:
         failures[base] = cache.record(results[base]) if cache else int(results[base].verdict == "broken")
