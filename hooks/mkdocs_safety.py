@@ -51,9 +51,17 @@ class _BuildState:
 
 
 _state: _BuildState | None = None
+_serving = False
 
 
 # Hooks
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    """Remember whether this is `mkdocs serve`: its live-reload script is inline and
+    changes on every request, so no hash can allow it."""
+    global _serving
+    _serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -157,6 +165,8 @@ def _apply_csp(html: str, name: str) -> str:
     state = _require_state()
     if not state.settings.content_security_policy:
         return html
+    if _serving:
+        return html  # the preview server's live reload would be blocked; `make build` applies the policy
     hashes = inline_script_hashes(html)
     state.script_hashes.update(hashes)
     try:

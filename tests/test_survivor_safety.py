@@ -142,3 +142,20 @@ def test_bad_quick_exit_destination_is_a_clear_error(fixture_site, value, messag
 def test_missing_safety_page_is_a_clear_error(fixture_site):
     (fixture_site.docs / "staying-safe-online.md").unlink()
     assert_one_line_error(fixture_site.build(), "extra.survivor_safety.safety_page: 'staying-safe-online.md' is not a page")
+
+
+def test_preview_server_leaves_the_meta_policy_out(fixture_site):
+    """`mkdocs serve` injects an inline live-reload script that changes per request."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(fixture_site.config_file()))
+    hook = next(plugin for name, plugin in config.plugins.items() if name.endswith("mkdocs_safety.py"))
+    page_html = '<head><meta charset="utf-8"><script>x()</script></head>'
+    try:
+        hook.on_startup(command="serve", dirty=False)
+        hook.on_config(config)
+        assert hook._apply_csp(page_html, "index.html") == page_html
+        hook.on_startup(command="build", dirty=False)
+        assert "Content-Security-Policy" in hook._apply_csp(page_html, "index.html")
+    finally:
+        hook.on_startup(command="build", dirty=False)
