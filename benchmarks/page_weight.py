@@ -93,21 +93,23 @@ def build(config: Path, site_dir: Path) -> None:
                    check=True, env=env, capture_output=True)
 
 
-def material_defaults_config(workdir: Path) -> Path:
-    """The same Markdown with `theme: material` and nothing of ours."""
+def material_defaults_config(workdir: Path, palette: bool = False) -> Path:
+    """The same Markdown with `theme: material` and nothing of ours (optionally with the
+    light/dark toggle, which the site must have, so the comparison is like for like)."""
     ours = load_config(str(ROOT / "mkdocs.yml"))
     docs = workdir / "docs"
-    shutil.copytree(ROOT / "docs", docs)
+    if not docs.exists():
+        shutil.copytree(ROOT / "docs", docs)
     config = {
         "site_name": ours["site_name"],
         "docs_dir": str(docs),
         "exclude_docs": "_data/\n_snippets/\n",
-        "theme": {"name": "material"},
+        "theme": {"name": "material", **({"palette": ours["theme"]["palette"]} if palette else {})},
         "nav": ours["nav"],
         "markdown_extensions": ["abbr", "admonition", "attr_list", "md_in_html", "footnotes", "tables",
                                 {"toc": {"permalink": True}}, "pymdownx.details", "pymdownx.superfences"],
     }
-    path = workdir / "mkdocs.yml"
+    path = workdir / ("mkdocs-palette.yml" if palette else "mkdocs.yml")
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
 
@@ -151,22 +153,26 @@ def main() -> None:
         ours, defaults = workdir / "ours", workdir / "defaults"
         build(ROOT / "mkdocs.yml", ours)
         build(material_defaults_config(workdir / "material"), defaults)
+        with_palette = workdir / "defaults-palette"
+        build(material_defaults_config(workdir / "material-palette", palette=True), with_palette)
         rows = {}
-        for name, site_dir in (("this site", ours), ("Material defaults", defaults)):
+        for name, site_dir in (("this site", ours), ("Material defaults", defaults),
+                               ("Material + palette toggle", with_palette)):
             server = GzipServer(site_dir)
             try:
                 rows[name] = first_load(server.url, server)
             finally:
                 server.close()
         print("First load of the home page (phone viewport, empty cache, gzip as a static host sends it)\n")
-        print(f"{'build':<20} {'KB sent':>8} {'requests':>9}  third-party requests attempted")
+        print(f"{'build':<26} {'KB sent':>8} {'requests':>9}  third-party requests attempted")
         for name, row in rows.items():
             hosts = sorted({urlsplit(u).hostname for u in row["third_party"]}) or ["none"]
-            print(f"{name:<20} {row['bytes'] / 1024:>8.1f} {row['requests']:>9}  "
+            print(f"{name:<26} {row['bytes'] / 1024:>8.1f} {row['requests']:>9}  "
                   f"{len(row['third_party'])} ({', '.join(hosts)})")
-        ratio = rows["this site"]["bytes"] / rows["Material defaults"]["bytes"]
-        extra = (rows["this site"]["bytes"] - rows["Material defaults"]["bytes"]) / 1024
-        print(f"\nratio this site / Material defaults (same-origin bytes): {ratio:.3f}  ({extra:+.1f} KB)")
+        for baseline in ("Material defaults", "Material + palette toggle"):
+            ratio = rows["this site"]["bytes"] / rows[baseline]["bytes"]
+            extra = (rows["this site"]["bytes"] - rows[baseline]["bytes"]) / 1024
+            print(f"ratio this site / {baseline} (same-origin bytes): {ratio:.3f}  ({extra:+.1f} KB)")
 
         server = GzipServer(ours)
         try:

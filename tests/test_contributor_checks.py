@@ -26,7 +26,7 @@ CATALOGUE = [
     ("unknown field",
      "---\ntitel: Home\ndescription: A page.\n---\n# Home\n",
      "docs/index.md:2: unknown front matter field 'titel' — did you mean 'title'? "
-     "(allowed: title, description, content_note, last_reviewed, tags)"),
+     "(allowed: title, description, content_note, last_reviewed, tags, search)"),
     ("wrong type",
      "---\ntitle: Home\ndescription: A page.\ntags: policy\n---\n# Home\n",
      "docs/index.md:4: 'tags' must be a list of words — write tags: [policy, prevention] or one '- tag' per line"),
