@@ -140,6 +140,17 @@ def fixture_site(tmp_path) -> FixtureSite:
     return site
 
 
+@pytest.fixture
+def site_copy(tmp_path):
+    """A copy of the whole project, to change or break on purpose."""
+    import shutil
+
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", ".git", ".cache", "test-artifacts",
+                                                               "node_modules"))
+    return copy
+
+
 def assert_one_line_error(result: BuildResult, expected: str) -> None:
     """A contributor error: non-zero exit, the exact message, and no traceback."""
     assert result.returncode != 0, result.output

@@ -205,9 +205,11 @@ def test_exit_hides_the_page_behind_a_loading_overlay(desktop, site):
         return {text: overlay.textContent, role: overlay.getAttribute('role'),
                 overlay: getComputedStyle(overlay).display,
                 title: getComputedStyle(document.querySelector('h1')).display,
-                header: getComputedStyle(document.querySelector('.md-header')).display};
+                header: getComputedStyle(document.querySelector('.md-header')).display,
+                csp: window.__csp};
     }""")
-    assert state == {"text": "Loading.", "role": "alert", "overlay": "block", "title": "none", "header": "none"}
+    assert state == {"text": "Loading.", "role": "alert", "overlay": "block", "title": "none", "header": "none",
+                     "csp": []}
     expect(page).to_have_url(EXIT_URL)
 
 
@@ -241,6 +243,51 @@ def test_exit_button_is_large_visible_and_never_covered(browser, site, viewport)
         )
         assert on_top, f"something covers the exit button at scroll {scroll}"
     context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_keyboard_focus_stays_visible_and_is_never_under_the_exit_button(browser, site, viewport):
+    """WCAG 2.2 SC 2.4.7 and 2.4.11: tab through a long page; every focused control is on
+    screen (no links in a closed drawer) and neither the exit button nor the header covers it."""
+    context, _ = open_context(browser, viewport)
+    page = context.new_page()
+    page.goto(page_url(site, "diversion-courts/index.html"))
+    seen, leaving_search = 0, False
+    for _ in range(70):
+        page.keyboard.press("Tab")
+        if leaving_search:
+            page.wait_for_timeout(400)  # let the search dialog finish closing (a 250 ms transition)
+        state = page.evaluate("""() => {
+            const el = document.activeElement;
+            const box = el.getBoundingClientRect();
+            if (!box.width || !box.height) return {skip: true};           // Material's zero-size helpers
+            if (el.closest('.md-search')) return {skip: true, search: true};  // the dialog has its own layer
+            const onScreen = box.right > 0 && box.left < innerWidth && box.bottom > 0 && box.top < innerHeight;
+            const top = onScreen ? document.elementFromPoint(
+                Math.min(box.left + box.width / 2, innerWidth - 1), Math.min(box.top + box.height / 2, innerHeight - 1)) : null;
+            const cover = top && !(el === top || el.contains(top) || top.contains(el))
+                ? (top.closest('.quick-exit, .md-header') ? top.closest('.quick-exit, .md-header').className : null) : null;
+            return {skip: false, onScreen, cover, what: el.outerHTML.slice(0, 70)};
+        }""")
+        leaving_search = bool(state.get("search"))
+        if state["skip"]:
+            continue
+        seen += 1
+        assert state["onScreen"], f"focus went off screen: {state['what']}"
+        assert state["cover"] is None, f"{state['cover']} covers the focused {state['what']}"
+    assert seen >= 30
+    context.close()
+
+
+def test_phone_navigation_drawer_still_opens_and_works(phone, site):
+    page, _ = phone
+    page.goto(page_url(site, "index.html"))
+    values = page.locator(".md-sidebar--primary").get_by_role("link", name="Recommendations at a glance", exact=True)
+    expect(values).to_be_hidden()
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    expect(values).to_be_visible()
+    values.click()
+    expect(page).to_have_url(page_url(site, "recommendations/index.html"))
 
 
 def test_exit_button_does_not_cover_the_header_controls(phone, site):

@@ -192,3 +192,43 @@ def test_every_third_party_media_form_is_caught():
                 '<audio src="http://c.example/a.mp3"></audio>\n![x](<https://d.example/y.png>)\n')
     errors, _ = check_content(markdown)
     assert [finding.line for finding in errors] == [1, 2, 3, 4]
+
+
+# A newcomer following only CONTRIBUTING.md
+
+
+def guide_block(language: str, after: str) -> str:
+    """The first ```language block after a heading in CONTRIBUTING.md."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split(after, 1)[1]
+    return text.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+
+
+def test_a_newcomer_can_add_a_page_with_a_citation_and_a_new_source(site_copy):
+    """Follow the guide's own examples: the page template, the source entry, a citation."""
+    from conftest import run_mkdocs_build
+
+    entry = guide_block("yaml", "## Add a source")
+    assert entry.startswith("- id: natapoff-misdemeanor-decriminalization-2015")
+    # The guide's example is a real entry of ours; give the copy its own id.
+    entry = entry.replace("- id: natapoff-misdemeanor-decriminalization-2015", "- id: guide-example-2015")
+    bibliography = site_copy / "docs" / "_data" / "bibliography.yaml"
+    bibliography.write_text(bibliography.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + entry,
+                            encoding="utf-8")
+    page = guide_block("markdown", "## Edit or add a page").replace("Your text here.",
+                                                                    "Natapoff explains it [@guide-example-2015, p. 1055].")
+    (site_copy / "docs" / "new-page.md").write_text(page, encoding="utf-8")
+    config = site_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - Recommendations at a glance: recommendations.md\n",
+        "  - Recommendations at a glance: recommendations.md\n  - New page: new-page.md\n"), encoding="utf-8")
+    result = run_mkdocs_build(config, site_copy / "site")
+    assert result.returncode == 0, result.output
+    built = result.page("new-page/index.html")
+    assert 'href="#ref-guide-example-2015"' in built
+    assert "<strong>Content note:</strong>" in built
+
+    # ...and forgetting the nav entry is reported, not silently published.
+    config.write_text(config.read_text(encoding="utf-8").replace("  - New page: new-page.md\n", ""), encoding="utf-8")
+    missing = run_mkdocs_build(config, site_copy / "site")
+    assert missing.returncode == 1
+    assert "new-page.md" in missing.output and "not included in the \"nav\" configuration" in missing.output

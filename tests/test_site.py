@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -100,14 +99,6 @@ def test_content_note_only_where_the_front_matter_sets_one(built_site):
     assert pages_with_notes == ["diversion-courts/index.html"]
     note = built_site.page("diversion-courts/index.html").split('class="content-note"', 1)[1].split("</aside>")[0]
     assert "Layleen Polanco" in note and "does not describe her death in detail" in note
-
-
-@pytest.fixture
-def site_copy(tmp_path):
-    """A copy of the project to break on purpose."""
-    copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", ".git", ".cache", "test-artifacts"))
-    return copy
 
 
 @pytest.mark.parametrize(
