@@ -22,7 +22,7 @@ $(BIN)/mkdocs: requirements.txt constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-$(VENV)/.test-deps: requirements.txt requirements-test.txt | $(BIN)/mkdocs
+$(VENV)/.test-deps: requirements.txt requirements-test.txt constraints.txt | $(BIN)/mkdocs
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
