@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, run_mkdocs_build
+from conftest import run_mkdocs_build
 
 # Each page, its title, and words a reader must find on it.
 PAGES = {
