@@ -42,7 +42,7 @@ ITEM = re.compile(
 )
 LOCATOR = re.compile(
     r"""(?x)
-    ^(?P<label>pp\.|p\.|chap\.|sec\.|para\.|§)?\s*
+    ^(?P<label>""" + "|".join(re.escape(term) for term in LOCATOR_TERMS) + r""")?\s*
     (?P<value>[0-9ivxlcdmIVXLCDM]+(?:\.[0-9]+)*(?:\s*[-–]\s*[0-9ivxlcdmIVXLCDM]+(?:\.[0-9]+)*)?)
     (?P<suffix>(?:\s*,.*)?)$
     """,
