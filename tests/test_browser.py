@@ -213,6 +213,21 @@ def test_exit_hides_the_page_behind_a_loading_overlay(desktop, site):
     expect(page).to_have_url(EXIT_URL)
 
 
+def test_page_restored_from_the_back_forward_cache_is_shown_again(desktop, site):
+    """Playwright turns the back/forward cache off, so the restore event is sent by hand."""
+    page, _ = desktop
+    page.goto(page_url(site, "values/index.html"))
+    state = page.evaluate("""() => {
+        document.querySelector('.quick-exit__button').click();
+        window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: false}));  // an ordinary load
+        const hiddenBefore = document.body.classList.contains('quick-exit-hide');
+        window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}));   // back from the cache
+        return {hiddenBefore, hiddenAfter: document.body.classList.contains('quick-exit-hide'),
+                overlays: document.querySelectorAll('.quick-exit-overlay').length};
+    }""")
+    assert state == {"hiddenBefore": True, "hiddenAfter": False, "overlays": 0}
+
+
 def test_exit_works_without_javascript(browser, site):
     context, _ = open_context(browser, javascript=False)
     page = context.new_page()
