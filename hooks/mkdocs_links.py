@@ -17,11 +17,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from typing import TYPE_CHECKING
 
-from citations.bibliography import BibliographyError, load_bibliography
 from link_check.cache import LinkCache
 from link_check.html_scan import scan_site
 from link_check.internal import InternalProblem, check_internal
-from link_check.runner import check_external, collect_external, write_report
+from link_check.runner import bibliography_entries, check_external, collect_external, write_report
 from link_check.settings import Settings, SettingsError, load_settings
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -97,7 +96,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 def _check_external_links(pages, config: MkDocsConfig) -> None:
     settings = _require_settings()
     root = Path(config.config_file_path).parent
-    found = collect_external(pages, _bibliography_entries(config))
+    # Bibliography problems are reported by the citations hook; here they only mean fewer URLs.
+    entries, _ = bibliography_entries(config.extra, root)
+    found = collect_external(pages, entries)
     cache = None if os.environ.get("CHECK_EXTERNAL_LINKS_NO_CACHE") == "1" else \
         LinkCache(root / settings.cache_file, settings)
     report = check_external(found, settings, cache)
@@ -138,17 +139,6 @@ def _in_source_terms(problem: InternalProblem, root: Path) -> str:
         if problem.url in line:
             return f"{shown}:{number}: link '{problem.url}': {problem.problem} — {problem.fix}"
     return f"{shown} (built as {problem.page}, line {problem.line}): link '{problem.url}': {problem.problem} — {problem.fix}"
-
-
-def _bibliography_entries(config: MkDocsConfig) -> list[dict]:
-    settings = (config.extra.get("citations") or {})
-    path = settings.get("bibliography")
-    if not path:
-        return []
-    try:
-        return list(load_bibliography(Path(config.config_file_path).parent / path).entries.values())
-    except BibliographyError:
-        return []  # the citations hook reports bibliography problems
 
 
 def _require_settings() -> Settings:

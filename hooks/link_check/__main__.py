@@ -22,7 +22,7 @@ import yaml
 from link_check.cache import LinkCache
 from link_check.html_scan import scan_site
 from link_check.internal import check_internal
-from link_check.runner import check_external, collect_external, write_report
+from link_check.runner import bibliography_entries, check_external, collect_external, write_report
 from link_check.settings import SettingsError, load_settings
 
 
@@ -70,9 +70,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(problems)} problems")
         return 1 if problems else 0
 
-    entries = _bibliography_entries(args.bibliography, extra)
-    found = collect_external(pages, entries)
     root = args.config.parent if args.config.is_file() else Path.cwd()
+    entries, problem = bibliography_entries(extra, root, args.bibliography)
+    if problem:
+        print(problem, file=sys.stderr)
+    found = collect_external(pages, entries)
     cache = None if args.no_cache else LinkCache(root / settings.cache_file, settings)
     report = check_external(found, settings, cache)
     report_path = args.report or root / settings.report_file
@@ -81,19 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     print(f"report: {report_path}")
     return 1 if problems or report.broken else 0
-
-
-def _bibliography_entries(path: Path | None, extra: dict[str, Any]) -> list[dict[str, Any]]:
-    from citations.bibliography import BibliographyError, load_bibliography
-
-    path = path or (Path(extra.get("citations", {}).get("bibliography", "")) if extra.get("citations") else None)
-    if not path or not path.is_file():
-        return []
-    try:
-        return list(load_bibliography(path).entries.values())
-    except BibliographyError as error:
-        print(error, file=sys.stderr)
-        return []
 
 
 if __name__ == "__main__":

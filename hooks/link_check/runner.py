@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urldefrag
 
+from citations.bibliography import BibliographyError, load_bibliography
 from link_check.cache import LinkCache
 from link_check.external import ExternalChecker, Result
 from link_check.html_scan import ScannedPage
@@ -88,6 +89,22 @@ def run_sync(coroutine):
         return asyncio.run(coroutine)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def bibliography_entries(extra: dict[str, Any], root: Path, path: Path | None = None) -> tuple[list[dict[str, Any]], str]:
+    """The entries of the site's bibliography (``extra.citations.bibliography``, relative to
+    the config's folder, or ``path``), and the reason when it cannot be used."""
+    if path is None:
+        configured = (extra.get("citations") or {}).get("bibliography")
+        if not configured:
+            return [], ""
+        path = root / configured
+    if not path.is_file():
+        return [], f"{path}: no bibliography here"
+    try:
+        return list(load_bibliography(path).entries.values()), ""
+    except BibliographyError as error:
+        return [], str(error)
 
 
 def collect_external(pages: dict[str, ScannedPage], bibliography: list[dict[str, Any]] = ()) -> dict[str, Citers]:
