@@ -97,9 +97,11 @@ class ExternalChecker:
     async def check_all(self, targets: dict[str, set[str]]) -> dict[str, Result]:
         """Check every URL (key) for its fragments (value); finish within the deadline."""
         self._global = asyncio.Semaphore(self.settings.concurrency)
-        # No connector limits: the semaphores in _request are the one place that enforces the
-        # global and per-host limits (per host name, and with Retry-After pauses).
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ssl=ssl.create_default_context())
+        # The semaphores in _request enforce the limits per host name (with Retry-After pauses);
+        # the connector's pool limits match them, so a connection is not opened before the
+        # previous request to that host has given its connection back.
+        connector = aiohttp.TCPConnector(limit=self.settings.concurrency, limit_per_host=self.settings.per_host,
+                                         ssl=ssl.create_default_context())
         timeout = aiohttp.ClientTimeout(total=None, connect=self.settings.connect_timeout,
                                         sock_read=self.settings.read_timeout)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False,
