@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 
 from contributor_checks.content_safety import check_content
 from contributor_checks.front_matter import FrontMatterError, missing_description, read_front_matter, \
-    validate_front_matter
+    typed_front_matter, validate_front_matter
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
+from mkdocs.plugins import event_priority, get_plugin_logger
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
 
@@ -38,6 +39,17 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if errors:
         raise PluginError("\n".join(errors))
     return files
+
+
+# (run first) every other hook and the templates must see the typed, escaped values
+@event_priority(100)
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
+    """Replace MkDocs' own reading of the front matter with the schema's types, escaped."""
+    try:
+        data, _ = read_front_matter(page.file.content_string)
+    except (FrontMatterError, OSError, UnicodeDecodeError):
+        return  # on_files has already reported it; generated pages have no front matter
+    page.meta = typed_front_matter(data)
 
 
 def _check_page(text: str, shown: str, site_host: str) -> list[str]:

@@ -2,8 +2,13 @@
 
 - ``on_config``: validate ``extra.survivor_safety`` (the quick-exit destination above all).
 - ``on_page_markdown``: put the page's content note, from front matter, under its title.
-- ``on_page_content``: ``rel="noreferrer"`` on every external link.
-- ``on_post_page`` / ``on_post_template``: a hash-based Content-Security-Policy ``<meta>``.
+- ``on_page_content``: the content rules on what Markdown produced (parsed as a browser
+  would), and the content note's ``skip_to`` target must exist.
+- ``on_page_context``: the theme's own inline scripts for this page, from a probe
+  rendering of the template with no contributor content: the fixed allowlist.
+- ``on_post_page`` / ``on_post_template``: the finished page is parsed once; anything
+  beyond the allowlist stops the build; ``rel="noreferrer"`` goes on every outbound link;
+  the hash-based Content-Security-Policy ``<meta>`` goes right after ``<meta charset>``.
 - ``on_post_build``: the ``_headers`` file with the full policy for Netlify/Cloudflare Pages.
 
 The quick-exit markup and script live in ``overrides/`` (``main.html`` and
@@ -12,6 +17,7 @@ The quick-exit markup and script live in ``overrides/`` (``main.html`` and
 
 from __future__ import annotations
 
+import copy
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,16 +28,21 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
-from survivor_safety.content_notes import content_note_markdown, insert_after_title
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.toc import get_toc
+from survivor_safety.content_notes import SKIP_TO, content_note_markdown, insert_after_title
 from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
+from survivor_safety.html_rules import content_violations, page_violations, parse_document, parse_fragment
 from survivor_safety.links import add_noreferrer
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
+
 
 
 class SafetyConfig(base.Config):
@@ -45,8 +56,15 @@ class SafetyConfig(base.Config):
 class _BuildState:
     """Per-build data; reset in on_config because `mkdocs serve` keeps this module loaded."""
 
-    def __init__(self, settings: SafetyConfig) -> None:
+    def __init__(self, settings: SafetyConfig, site_host: str, config_dir: str, docs_dir: str) -> None:
         self.settings = settings
+        self.site_host = site_host
+        self.config_dir = config_dir
+        self.docs_dir = docs_dir
+        self.env: Environment | None = None
+        # The theme's inline scripts, keyed by (template, base_url): they depend on both.
+        self.theme_hashes: dict[tuple[str, str], set[str]] = {}
+        self.page_hashes: dict[str, set[str]] = {}
         self.script_hashes: set[str] = set()
 
 
@@ -70,7 +88,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     settings = load_extra_settings(config, "survivor_safety", SafetyConfig, "see README, 'Reading safely'")
     _check_exit_destination(settings.quick_exit_url, config.site_url)
     config.extra["survivor_safety"] = dict(settings)  # templates read the validated values
-    _state = _BuildState(settings)
+    site_host = urlsplit(config.site_url or "").hostname or ""
+    _state = _BuildState(settings, site_host, str(Path(config.config_file_path).parent), config.docs_dir)
     return config
 
 
@@ -99,24 +118,60 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     return insert_after_title(markdown, block)
 
 
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Outbound links carry rel="noreferrer"."""
-    return add_noreferrer(html)
+# (run last) check what every hook and Markdown extension produced, not what they meant to
+@event_priority(-100)
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
+    """Refuse what the content rules forbid, read from the HTML a browser will build."""
+    state = _require_state()
+    tree = parse_fragment(html)
+    source = _source_text(page)
+    shown = _shown_path(page, state)
+    errors = [violation.render(shown, violation.line_in(source))
+              for violation in content_violations(tree, state.site_host)]
+    errors += _missing_skip_target(page, tree, source, shown)
+    if errors:
+        raise PluginError("\n".join(dict.fromkeys(errors)))
 
 
-# (run last) the policy must hash the final HTML, after every other hook has changed it
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    """Keep the template environment for the probe renderings."""
+    _require_state().env = env
+    return env
+
+
+# (run last) probe with the context every other hook has prepared
+@event_priority(-100)
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    """Derive this page's allowed inline scripts from the template alone."""
+    state = _require_state()
+    template = page.meta.get("template") or "main.html"
+    state.page_hashes[page.file.src_uri] = _theme_script_hashes(template, context, probe_page=_probe_page(page))
+    return context
+
+
+def on_template_context(context: dict[str, Any], *, template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+    """The same for theme pages such as 404.html."""
+    state = _require_state()
+    state.page_hashes[template_name] = _theme_script_hashes(template_name, context, probe_page=None)
+    return context
+
+
+# (run last) the policy must cover the final HTML, after every other hook has changed it
 @event_priority(-100)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    """Add the Content-Security-Policy meta tag to each page."""
-    return _apply_csp(output, page.file.src_uri)
+    """Check the finished page against the allowlist, then secure its links and policy."""
+    state = _require_state()
+    return _secure_page(output, state.page_hashes.get(page.file.src_uri, set()), _shown_path(page, state),
+                        _source_text(page))
 
 
 @event_priority(-100)
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-    """The same policy on theme pages such as 404.html."""
+    """The same on theme pages such as 404.html."""
     if not template_name.endswith(".html"):
         return output_content
-    return _apply_csp(output_content, template_name)
+    state = _require_state()
+    return _secure_page(output_content, state.page_hashes.get(template_name, set()), template_name, "")
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
@@ -153,26 +208,84 @@ def _parse_content_note(note: Any, page: Page) -> tuple[str, str, str]:
         return note, "", ""
     if isinstance(note, dict) and isinstance(note.get("text"), str) and note["text"].strip():
         unknown = set(note) - {"text", "skip_to", "skip_label"}
-        if not unknown:
-            return note["text"], str(note.get("skip_to", "")), str(note.get("skip_label", ""))
+        skip_to, skip_label = note.get("skip_to", ""), note.get("skip_label", "")
+        if not unknown and isinstance(skip_label, str) and isinstance(skip_to, str) and (
+                not skip_to or SKIP_TO.match(skip_to)):
+            return note["text"], skip_to, skip_label
     raise PluginError(
         f"{page.file.src_uri}: 'content_note' in the front matter must be text, or 'text:' with optional "
         "'skip_to: \"#anchor\"' and 'skip_label:' — see CONTRIBUTING.md, 'Edit or add a page'"
     )
 
 
-def _apply_csp(html: str, name: str) -> str:
+def _probe_page(page: Page) -> Page:
+    """The page with everything a contributor wrote taken out: no content, no table of
+    contents, no front matter, a fixed title and no neighbours."""
+    probe = copy.copy(page)
+    probe.markdown, probe.content, probe.toc, probe.meta = "", "", get_toc([]), {}
+    probe.title = "Page"
+    probe.previous_page = probe.next_page = None
+    return probe
+
+
+def _theme_script_hashes(template_name: str, context: dict[str, Any], probe_page: Page | None) -> set[str]:
+    """Hashes of the inline scripts the template itself writes, rendered with an empty
+    navigation and the probe page; cached per template and base URL."""
     state = _require_state()
-    if not state.settings.content_security_policy:
-        return html
-    if _serving:
-        return html  # the preview server's live reload would be blocked; `make build` applies the policy
-    hashes = inline_script_hashes(html)
-    state.script_hashes.update(hashes)
+    base_url = str(context.get("base_url", ""))
+    key = (template_name, base_url)
+    if key not in state.theme_hashes:
+        if state.env is None:
+            raise PluginError("hooks/mkdocs_safety.py: on_env did not run — list the hook under 'hooks:'")
+        probe_context = dict(context, nav=Navigation([], []), page=probe_page)
+        rendered = state.env.get_template(template_name).render(probe_context)
+        state.theme_hashes[key] = set(inline_script_hashes(rendered))
+    return state.theme_hashes[key]
+
+
+def _secure_page(html: str, allowed_hashes: set[str], shown: str, source: str) -> str:
+    """Parse once: refuse what is not allowed, add noreferrer, add the policy."""
+    state = _require_state()
+    tree = parse_document(html)
+    errors = [violation.render(shown, violation.line_in(source))
+              for violation in page_violations(tree, allowed_hashes, state.site_host)]
+    if errors:
+        raise PluginError("\n".join(dict.fromkeys(errors)))
+    add_noreferrer(tree)
+    output = tree.html  # lexbor writes the doctype back
+    if not state.settings.content_security_policy or _serving:
+        return output  # the preview server's live reload is inline; `make build` applies the policy
+    state.script_hashes.update(allowed_hashes)
     try:
-        return insert_csp_meta(html, policy(hashes))
+        return insert_csp_meta(output, policy(sorted(allowed_hashes)))
     except ValueError as error:
-        raise PluginError(f"{name}: {error} — keep Material's site_meta block in overrides/main.html") from None
+        raise PluginError(f"{shown}: {error} — keep Material's site_meta block in overrides/main.html") from None
+
+
+def _missing_skip_target(page: Page, tree: Any, source: str, shown: str) -> list[str]:
+    note = page.meta.get("content_note")
+    skip_to = note.get("skip_to") if isinstance(note, dict) else None
+    if not skip_to:
+        return []
+    if tree.css_first(f'[id="{skip_to[1:]}"]') is not None:
+        return []
+    line = source.count("\n", 0, max(source.find("skip_to"), 0)) + 1
+    return [f"{shown}:{line}: 'content_note.skip_to: {skip_to}' is not an id on this page — "
+            "use the id of a heading below the note (hover the heading and copy its ¶ link)"]
+
+
+def _source_text(page: Page) -> str:
+    try:
+        return page.file.content_string
+    except (OSError, UnicodeDecodeError, AssertionError):
+        return ""
+
+
+def _shown_path(page: Page, state: _BuildState) -> str:
+    """The page as a contributor finds it: relative to mkdocs.yml, e.g. docs/index.md."""
+    if page.file.abs_src_path:
+        return posixpath.relpath(Path(page.file.abs_src_path).as_posix(), Path(state.config_dir).as_posix())
+    return page.file.src_uri
 
 
 def _require_state() -> _BuildState:

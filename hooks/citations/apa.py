@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from html import escape, unescape
+
+from inert_text import inert_text
 from typing import Any
 
 from citations.bibliography import Bibliography, date_parts
@@ -73,8 +75,8 @@ class Styler:
         title = _title_html(entry)
         authors = entry.get("author")
         if not authors:
-            return f"{title} ({escape(date)})."
-        return f"{escape(reference_authors(authors))} ({escape(date)}). {title}"
+            return f"{title} ({inert_text(date)})."
+        return f"{inert_text(reference_authors(authors))} ({inert_text(date)}). {title}"
 
     def _date_text(self, entry: dict[str, Any], key: str) -> str:
         year_label = self.year_labels[key]
@@ -90,15 +92,15 @@ class Styler:
         pieces = []
         container = entry.get("container-title", "")
         if entry.get("type") == "article-journal" and container:
-            volume = f", <i>{escape(entry['volume'])}</i>" if entry.get("volume") else ""
-            issue = f"({escape(entry['issue'])})" if entry.get("issue") else ""
-            page = f", {escape(entry['page'])}" if entry.get("page") else ""
-            pieces.append(f"<i>{escape(container)}</i>{volume}{issue}{page}.")
+            volume = f", <i>{inert_text(entry['volume'])}</i>" if entry.get("volume") else ""
+            issue = f"({inert_text(entry['issue'])})" if entry.get("issue") else ""
+            page = f", {inert_text(entry['page'])}" if entry.get("page") else ""
+            pieces.append(f"<i>{inert_text(container)}</i>{volume}{issue}{page}.")
         elif container:
-            pieces.append(f"<i>{escape(container)}</i>.")
+            pieces.append(f"<i>{inert_text(container)}</i>.")
         publisher = entry.get("publisher", "")
         if publisher and publisher != _first_literal(entry):
-            pieces.append(f"{escape(publisher)}.")
+            pieces.append(f"{inert_text(publisher)}.")
         return " ".join(pieces)
 
 
@@ -140,11 +142,11 @@ def _initials(given: str) -> str:
 
 
 def _title_html(entry: dict[str, Any]) -> str:
-    title = escape(entry["title"])
+    title = inert_text(entry["title"])
     if entry.get("type") in ITALIC_TITLE_TYPES:
         title = f"<i>{title}</i>"
     details = [entry[name] for name in ("genre", "number", "collection-title") if entry.get(name)]
-    description = f" [{escape('; '.join(details))}]" if details else ""
+    description = f" [{inert_text('; '.join(details))}]" if details else ""
     ending = "" if not description and title.endswith(("?", "?</i>", "!", "!</i>")) else "."
     return f"{title}{description}{ending}"
 
@@ -153,14 +155,14 @@ def _links_html(entry: dict[str, Any]) -> str:
     links = []
     if entry.get("DOI"):
         doi = f"https://doi.org/{entry['DOI']}"
-        links.append(f'<a href="{escape(doi)}" rel="noreferrer">{escape(doi)}</a>')
+        links.append(f'<a href="{escape(doi)}" rel="noreferrer">{inert_text(doi)}</a>')
     if entry.get("URL"):
-        url = escape(entry["URL"])
-        links.append(f'<a class="reference-url" href="{url}" rel="noreferrer">{url}</a>')
+        url = entry["URL"]
+        links.append(f'<a class="reference-url" href="{escape(url)}" rel="noreferrer">{inert_text(url)}</a>')
     custom = entry.get("custom", {})
     if custom.get("archive-url"):
         archive = escape(custom["archive-url"])
-        date = escape(custom.get("archive-date", ""))
+        date = inert_text(custom.get("archive-date", ""))
         links.append(f'[<a class="reference-archive" href="{archive}" rel="noreferrer">'
                      f"archived copy</a>, {date}]")
     return " ".join(links)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from inert_text import inert_text
+
 from citations.apa import Styler
 from citations.syntax import CitationItem, Cluster, find_citations, mask_code
 
@@ -90,13 +92,13 @@ def _cluster_html(cluster: Cluster, styler: Styler, anchors) -> str:
 
 
 def _item_html(item: CitationItem, styler: Styler, anchor: str) -> str:
-    label = escape(styler.label(item.key, item.suppress_author))
-    title = escape(styler.reference_text(item.key))
+    label = inert_text(styler.label(item.key, item.suppress_author))
+    title = inert_text(styler.reference_text(item.key))
     link = (f'<a id="{anchor}" href="#{reference_anchor(item.key)}" '
             f'title="{title}">{label}</a>')
-    prefix = f"{escape(item.prefix)} " if item.prefix else ""
-    locator = f", {escape(item.locator_label)}{LOCATOR_SEPARATOR}{escape(item.locator)}" if item.locator else ""
-    suffix = f", {escape(item.suffix.lstrip(', '))}" if item.suffix else ""
+    prefix = f"{inert_text(item.prefix)} " if item.prefix else ""
+    locator = f", {inert_text(item.locator_label)}{LOCATOR_SEPARATOR}{inert_text(item.locator)}" if item.locator else ""
+    suffix = f", {inert_text(item.suffix.lstrip(', '))}" if item.suffix else ""
     return f"{prefix}{link}{locator}{suffix}"
 
 
@@ -133,9 +135,9 @@ def _section_at(headings: list[tuple[int, str]], line: int) -> str:
 
 def cite_this_page_html(author: str, title: str, site_name: str, url: str, key: str) -> str:
     """A collapsed "Cite this page" block with an APA citation and a BibTeX entry."""
-    apa = f"{escape(author)}. (n.d.). <i>{escape(title)}</i>. {escape(site_name)}."
+    apa = f"{inert_text(author)}. (n.d.). <i>{inert_text(title)}</i>. {inert_text(site_name)}."
     if url:
-        apa += f' <a href="{escape(url)}">{escape(url)}</a>'
+        apa += f' <a href="{escape(url)}">{inert_text(url)}</a>'
     fields = [f"  author = {{{{{author}}}}}", f"  title = {{{{{title}}}}}", f"  howpublished = {{{site_name}}}"]
     if url:
         fields.append(f"  url = {{{url}}}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from inert_text import inert_text
+
 from citations.apa import Styler
 from citations.render import reference_anchor
 
@@ -40,7 +42,7 @@ def sources_markdown(styler: Styler, backlinks: dict[str, list[Backlink]], link_
 def _entry_markdown(key: str, styler: Styler, links: list[Backlink], link_prefix: str) -> str:
     entry = styler.bibliography[key]
     note = entry.get("custom", {}).get("note", "")
-    note_html = f'\n<p class="source-note">{escape(note)}</p>' if note else ""
+    note_html = f'\n<p class="source-note">{inert_text(note)}</p>' if note else ""
     html = (f'<div class="source-entry" id="{reference_anchor(key)}" markdown>\n'
             f'<p class="source-reference">{styler.reference_html(key)}</p>{note_html}\n')
     if links:
@@ -55,5 +57,5 @@ def _link_text(link: Backlink) -> str:
     text = link.page_title
     if link.section and link.section != link.page_title:
         text += f" › {link.section}"
-    # Square brackets would end the Markdown link text early.
-    return text.replace("[", "\\[").replace("]", "\\]")
+    # A page title is front-matter text: it must not become Markdown (or end the link early).
+    return inert_text(text)

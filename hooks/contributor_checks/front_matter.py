@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from markupsafe import escape
 
 from citations.yaml_strings import LineDict, load_strings
+from survivor_safety.content_notes import SKIP_TO
 
 OPENING = re.compile(r"\A---[ \t]*\r?\n")
 CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -112,8 +114,10 @@ def _check_field(key: str, value: Any) -> tuple[str, str] | None:
         unknown = [k for k in value if k not in CONTENT_NOTE_KEYS]
         if unknown:
             return f"unknown field 'content_note.{unknown[0]}'", f"use {', '.join(CONTENT_NOTE_KEYS)}"
-        skip_to = str(value.get("skip_to", ""))
-        if skip_to and not skip_to.startswith("#"):
+        if not all(isinstance(value.get(name, ""), str) for name in CONTENT_NOTE_KEYS):
+            return "'content_note' fields must be text", "write each of text:, skip_to: and skip_label: as text"
+        skip_to = value.get("skip_to", "")
+        if skip_to and not SKIP_TO.match(skip_to):
             return "'content_note.skip_to' must be an #anchor on this page", 'write skip_to: "#section-id"'
     if key == "last_reviewed":
         if not isinstance(value, str) or not DATE.match(value) or not _real_date(value):
@@ -139,3 +143,25 @@ def _suggestion(key: str) -> str:
     close = difflib.get_close_matches(key, list(FIELDS), n=1, cutoff=0.6)
     allowed = ", ".join(FIELDS)
     return f"did you mean '{close[0]}'? (allowed: {allowed})" if close else f"use one of: {allowed}"
+
+
+def typed_front_matter(data: dict) -> dict[str, Any]:
+    """Valid front matter as the templates should see it.
+
+    MkDocs' own parse types ``title: 2022`` as a number and ``yes`` as a boolean, and
+    Material prints titles and descriptions into HTML without escaping. Here every
+    value is the schema's type, and text that reaches HTML is escaped ``Markup``.
+    """
+    typed: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ("title", "description"):
+            typed[key] = escape(" ".join(str(value).split()))
+        elif key == "tags":
+            typed[key] = [escape(str(tag)) for tag in value]
+        elif key == "search":
+            typed[key] = {"exclude": value.get("exclude") == "true"}
+        elif key == "content_note":
+            typed[key] = dict(value) if isinstance(value, dict) else str(value)
+        else:
+            typed[key] = str(value)
+    return typed

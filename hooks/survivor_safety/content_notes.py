@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from html import escape
 
+from inert_text import inert_text
+
 FIRST_H1 = re.compile(r"^# .*$", re.MULTILINE)
+# An in-page target: '#' and an id of letters, digits, '-', '_', '.' (what the toc
+# extension writes), so it can go into a Markdown link unchanged.
+SKIP_TO = re.compile(r"^#[A-Za-z][A-Za-z0-9_.\-]*$")
 
 
 def content_note_markdown(note: str, exit_url: str, safety_page: str, skip_to: str = "",
@@ -18,10 +23,12 @@ def content_note_markdown(note: str, exit_url: str, safety_page: str, skip_to: s
     """The note as a Markdown block (md_in_html), so MkDocs validates its links.
 
     ``safety_page`` and ``skip_to`` are ordinary Markdown link targets (a relative .md
-    path, an ``#anchor``); the front-matter text is HTML-escaped.
+    path, an ``#anchor`` checked against ``SKIP_TO``); front-matter text is made inert.
     """
     options = []
     if skip_to:
+        if not SKIP_TO.match(skip_to):
+            raise ValueError(f"'{skip_to}' is not an #id")
         options.append(f"[{_markdown_text(skip_label or 'Skip ahead')}]({skip_to})")
     options.append(f'<a class="js-quick-exit" href="{escape(exit_url)}" rel="nofollow noreferrer">'
                    "Exit this page</a> (or press Shift three times)")
@@ -36,8 +43,8 @@ def content_note_markdown(note: str, exit_url: str, safety_page: str, skip_to: s
 
 
 def _markdown_text(text: str) -> str:
-    """Front-matter text as literal Markdown: HTML escaped, emphasis and links disarmed."""
-    return re.sub(r"([\\`*_\[\]])", r"\\\1", escape(" ".join(text.split())))
+    """Front-matter text as literal text: no Markdown or HTML in it takes effect."""
+    return inert_text(text)
 
 
 def insert_after_title(markdown: str, block: str) -> str:

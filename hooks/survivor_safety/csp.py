@@ -1,20 +1,17 @@
-"""Content Security Policy without 'unsafe-inline': hash the inline scripts instead.
+"""Content Security Policy without 'unsafe-inline': hash the theme's inline scripts.
 
-Material for MkDocs puts a few small inline scripts in every page (palette restore,
-scope helpers, a hash-target fix). Their text depends on the theme configuration, so
-their hashes are computed from the built HTML, never written by hand.
+Material for MkDocs puts a few small inline scripts in every page (scope helpers, a
+hash-target fix). Their text depends on the theme configuration, so their hashes are
+computed at build time, from the templates alone (see ``theme_scripts``): never from
+what a finished page happens to contain, or an injected script would allow itself.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 
-INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
-SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?(?P<type>[^"'\s>]+)""", re.IGNORECASE)
-# Script types the browser executes; JSON data blocks (Material's __config) are not governed by CSP.
-EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
+from survivor_safety.html_rules import inline_scripts, parse_document, script_hash
+
 META_CHARSET = re.compile(r"<meta\s+charset=[\"']?utf-8[\"']?\s*/?>", re.IGNORECASE)
 
 # Everything from this site only; frames, plugins, forms and <base> are never needed.
@@ -42,18 +39,9 @@ SECURITY_HEADERS = {
 
 
 def inline_script_hashes(html: str) -> list[str]:
-    """CSP source expressions ('sha256-...') for every executable inline script."""
-    hashes = []
-    for match in INLINE_SCRIPT.finditer(html):
-        attrs = match["attrs"]
-        if re.search(r"\ssrc\s*=", attrs, re.IGNORECASE):
-            continue
-        script_type = SCRIPT_TYPE.search(attrs)
-        if script_type and script_type["type"].lower() not in EXECUTABLE_TYPES:
-            continue
-        digest = hashlib.sha256(match["body"].encode("utf-8")).digest()
-        hashes.append(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
-    return list(dict.fromkeys(hashes))
+    """CSP source expressions ('sha256-...') for every executable inline script in
+    ``html``, parsed as a browser would; used on the theme's probe rendering only."""
+    return list(dict.fromkeys(script_hash(text) for text in inline_scripts(parse_document(html))))
 
 
 def policy(script_hashes: list[str], for_header: bool = False) -> str:

@@ -4,31 +4,34 @@ from __future__ import annotations
 
 import re
 
-ANCHOR_TAG = re.compile(r"<a\s(?P<attrs>[^>]*)>", re.IGNORECASE)
-HREF = re.compile(r"""\shref\s*=\s*(?P<quote>["'])(?P<url>.*?)(?P=quote)""", re.IGNORECASE)
-REL = re.compile(r"""\srel\s*=\s*(?P<quote>["'])(?P<value>.*?)(?P=quote)""", re.IGNORECASE)
+from selectolax.lexbor import LexborHTMLParser
+
+EXTERNAL = re.compile(r"^[\x00-\x20]*(?:https?:)?[/\\]{2}", re.IGNORECASE)
 
 
 def is_external(url: str) -> bool:
-    """An absolute http(s) or protocol-relative URL: it leaves this site."""
-    return bool(re.match(r"^(?:https?:)?//", url.strip(), re.IGNORECASE))
+    """An absolute http(s) or scheme-relative URL: it leaves this site."""
+    return bool(EXTERNAL.match(url))
 
 
-def add_noreferrer(html: str) -> str:
-    """Add ``noreferrer`` to the ``rel`` of every external <a>, keeping other values."""
+def add_noreferrer(tree: LexborHTMLParser) -> int:
+    """Add ``noreferrer`` to the ``rel`` of every external <a> and <area> in the parsed
+    document, keeping other values; return how many links changed.
 
-    def patch(match: re.Match[str]) -> str:
-        attrs = " " + match["attrs"]
-        href = HREF.search(attrs)
-        if not href or not is_external(href["url"]):
-            return match.group(0)
-        rel = REL.search(attrs)
-        if rel is None:
-            return f'<a{attrs.rstrip()} rel="noreferrer">'
-        values = rel["value"].split()
+    Working on the parse rather than the text means attribute order, quoting and
+    duplicates are read exactly as the browser reads them.
+    """
+    changed = 0
+    for node in tree.root.traverse(include_text=False):
+        if node.tag not in ("a", "area"):
+            continue
+        attributes = node.attributes
+        href = attributes.get("href")
+        if href is None or not is_external(href):
+            continue
+        values = (attributes.get("rel") or "").split()
         if "noreferrer" in (value.lower() for value in values):
-            return match.group(0)
-        new_rel = f' rel="{" ".join([*values, "noreferrer"])}"'
-        return f"<a{attrs[:rel.start()]}{new_rel}{attrs[rel.end():]}>"
-
-    return ANCHOR_TAG.sub(patch, html)
+            continue
+        node.attrs["rel"] = " ".join([*values, "noreferrer"])
+        changed += 1
+    return changed

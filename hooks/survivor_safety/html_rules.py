@@ -1,0 +1,247 @@
+"""What a page may contain, decided on the HTML a browser will actually build.
+
+Markdown can hide HTML from a check that reads the source (escaped backticks, code
+spans inside HTML blocks, odd comments...), so the rules here run on what Markdown
+produced, parsed with lexbor, a WHATWG-conformant HTML5 parser: entities are decoded,
+the first of duplicated attributes wins and misnested tags are repaired exactly as a
+browser does. Every rule is an allowlist: what is not listed is refused.
+
+- ``content_violations``: a page's own content, before the theme wraps it.
+- ``page_violations``: the finished page. Only the theme's own inline scripts (a fixed
+  set of hashes derived from the templates) may appear; nothing else that runs code,
+  styles the page inline, redirects or loads from another site.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# Elements a page's content may never contain: each runs code, loads or embeds another
+# document, submits data, or changes how the whole page is read.
+FORBIDDEN_ELEMENTS = {
+    "script": "pages run no scripts of their own (ask a maintainer if you need one)",
+    "noscript": "pages run no scripts, so there is nothing to fall back from",
+    "style": "use the site's stylesheet; inline styles are blocked by the page's security policy",
+    "link": "the theme loads everything a page needs",
+    "meta": "a <meta> tag can redirect readers or change the page's policy; the theme writes them",
+    "base": "a <base> tag changes where every link on the page goes",
+    "title": "the page title comes from the front matter or the first heading",
+    "iframe": "embedded content loads another site in the reader's browser; link to it instead",
+    "frame": "embedded content loads another site in the reader's browser; link to it instead",
+    "frameset": "embedded content loads another site in the reader's browser; link to it instead",
+    "object": "embedded content loads another site in the reader's browser; link to it instead",
+    "embed": "embedded content loads another site in the reader's browser; link to it instead",
+    "applet": "embedded content loads another site in the reader's browser; link to it instead",
+    "portal": "embedded content loads another site in the reader's browser; link to it instead",
+    "form": "forms send what readers type somewhere; link to the form's own page instead",
+    "template": "template contents are hidden from every check",
+    # SVG animation can set an attribute (say href) to a script URL after the page loads.
+    "animate": "SVG animation is not allowed; use a still image",
+    "set": "SVG animation is not allowed; use a still image",
+    "animatemotion": "SVG animation is not allowed; use a still image",
+    "animatetransform": "SVG animation is not allowed; use a still image",
+    "foreignobject": "HTML inside SVG is not allowed; use a plain SVG image",
+}
+FORBIDDEN_ATTRIBUTES = {
+    "style": "inline styles are blocked by the page's security policy; use a class from the site's stylesheet",
+    "srcdoc": "an inline document is an embedded page; link to it instead",
+    "ping": "'ping' reports every click to another address",
+    "formaction": "forms are not allowed",
+    "action": "forms are not allowed",
+}
+# Attributes whose value is a URL (the HTML and SVG standards' lists, lowercased).
+URL_ATTRIBUTES = {"href", "src", "xlink:href", "poster", "data", "background", "cite", "longdesc",
+                  "action", "formaction", "codebase", "lowsrc", "dynsrc", "manifest", "icon", "itemtype"}
+# URL attributes that make the browser fetch something on page load (not on click).
+RESOURCE_ATTRIBUTES = {"src", "poster", "data", "background", "lowsrc", "dynsrc", "manifest", "icon"}
+# In SVG, href on these elements loads a resource rather than following a link.
+SVG_RESOURCE_HREF = {"image", "use", "feimage", "script", "pattern", "filter", "mpath", "textpath"}
+SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
+ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# The URL standard strips leading/trailing C0 controls and spaces, and drops tab and
+# newline everywhere, before it reads the scheme: "java\tscript:" is "javascript:".
+URL_STRIP = "".join(chr(c) for c in range(0x21))
+URL_DROP = re.compile(r"[\t\n\r]")
+
+# Script types the browser executes; JSON data blocks (Material's __config) are data.
+EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
+                    "application/ecmascript"}
+# <link rel> values the theme uses; each must point at this site (canonical may be absolute).
+THEME_LINK_RELS = {"stylesheet", "icon", "canonical", "prev", "next", "alternate", "manifest",
+                   "apple-touch-icon", "preload", "modulepreload", "sitemap", "search"}
+# Elements the theme itself writes; in the finished page they are checked one by one
+# (scripts by hash, <link> by rel and host, <meta http-equiv> by value).
+THEME_ELEMENTS = {"script", "meta", "link", "title", "noscript", "form"}
+# <meta http-equiv> values the build itself writes.
+THEME_META_HTTP_EQUIV = {"content-security-policy"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One thing in the HTML that is not allowed, with a needle to find it in the source."""
+
+    problem: str
+    fix: str
+    needle: str  # text to look for in the Markdown source to give a line number
+
+    def line_in(self, source: str) -> int:
+        """The first source line that mentions the needle (1 when Markdown built it unseen)."""
+        position = source.lower().find(self.needle.lower()) if self.needle else -1
+        return source.count("\n", 0, position) + 1 if position >= 0 else 1
+
+    def render(self, path: str, line: int) -> str:
+        return f"{path}:{line}: {self.problem} — {self.fix}"
+
+
+def parse_document(html: str) -> LexborHTMLParser:
+    """The finished page, parsed once as a browser would."""
+    return LexborHTMLParser(html)
+
+
+def parse_fragment(html: str) -> LexborHTMLParser:
+    """Page content as it will sit inside the theme's <article>."""
+    return LexborHTMLParser(html, is_fragment=True, fragment_tag="article")
+
+
+def script_hash(text: str) -> str:
+    """The CSP source expression that allows exactly this inline script."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def is_executable_script(node: LexborNode) -> bool:
+    script_type = (node.attributes.get("type") or "").strip().lower()
+    return script_type in EXECUTABLE_TYPES
+
+
+def inline_scripts(tree: LexborHTMLParser) -> list[str]:
+    """The text of every inline script the browser would run, in document order."""
+    return [node.text(deep=True) for node in tree.root.traverse()
+            if node.tag == "script" and "src" not in node.attributes and is_executable_script(node)]
+
+
+def content_violations(tree: LexborHTMLParser, site_host: str = "") -> list[Violation]:
+    """Everything in a page's content that the rules refuse (empty when it is safe)."""
+    found: list[Violation] = []
+    for node in _elements(tree):
+        tag = node.tag.lower()
+        if tag in FORBIDDEN_ELEMENTS:
+            found.append(Violation(f"<{tag}> is not allowed", FORBIDDEN_ELEMENTS[tag], f"<{tag}"))
+            continue
+        found += _attribute_violations(node, tag, site_host)
+    return found
+
+
+def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], site_host: str = "") -> list[Violation]:
+    """What the finished page may not contain beyond the theme's own fixed set."""
+    found: list[Violation] = []
+    for node in _elements(tree):
+        tag = node.tag.lower()
+        attributes = node.attributes
+        if tag == "script":
+            found += _script_violations(node, allowed_script_hashes, site_host)
+        elif tag == "meta" and "http-equiv" in attributes:
+            value = (attributes.get("http-equiv") or "").strip().lower()
+            if value not in THEME_META_HTTP_EQUIV:
+                found.append(Violation(f"<meta http-equiv=\"{value}\"> is not allowed",
+                                       "a refresh or policy tag can send readers to another site; remove it",
+                                       "http-equiv"))
+        elif tag == "link":
+            found += _link_violations(node, site_host)
+        elif tag in FORBIDDEN_ELEMENTS and tag not in THEME_ELEMENTS:
+            found.append(Violation(f"<{tag}> is not allowed", FORBIDDEN_ELEMENTS[tag], f"<{tag}"))
+            continue
+        found += _attribute_violations(node, tag, site_host)
+    return found
+
+
+def _elements(tree: LexborHTMLParser):
+    root = tree.root
+    if root is None:
+        return
+    for node in root.traverse(include_text=False):
+        if node.is_element_node:
+            yield node
+
+
+def _attribute_violations(node: LexborNode, tag: str, site_host: str) -> list[Violation]:
+    found = []
+    for name, value in node.attributes.items():
+        name = name.lower()
+        value = value or ""
+        if name.startswith("on"):
+            found.append(Violation(f"inline event handler '{name}=' is not allowed", "remove the attribute", name))
+        elif name in FORBIDDEN_ATTRIBUTES:
+            found.append(Violation(f"attribute '{name}=' is not allowed", FORBIDDEN_ATTRIBUTES[name], f"{name}="))
+        elif name in URL_ATTRIBUTES or name in SRCSET_ATTRIBUTES:
+            urls = _srcset_urls(value) if name in SRCSET_ATTRIBUTES else [value]
+            loads = name in RESOURCE_ATTRIBUTES or name in SRCSET_ATTRIBUTES or (
+                name in ("href", "xlink:href") and tag in SVG_RESOURCE_HREF)
+            for url in urls:
+                found += _url_violations(url, name, loads, site_host)
+    return found
+
+
+def _url_violations(url: str, attribute: str, loads: bool, site_host: str) -> list[Violation]:
+    cleaned = URL_DROP.sub("", url.strip(URL_STRIP))
+    scheme = SCHEME.match(cleaned)
+    if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
+        name = scheme.group(1).lower()
+        return [Violation(f"'{name}:' URLs are not allowed (in {attribute}=)",
+                          "link to a page of the site or an https address", f"{name}:")]
+    if loads and _third_party(cleaned, site_host):
+        return [Violation(f"image or media from another site ('{url.strip()}')",
+                          "save the file under docs/assets/images/ and link to it there, so readers' "
+                          "browsers contact no other site", url.strip())]
+    return []
+
+
+def _script_violations(node: LexborNode, allowed: set[str], site_host: str) -> list[Violation]:
+    if "src" in node.attributes:
+        src = node.attributes.get("src") or ""
+        if _third_party(src.strip(URL_STRIP), site_host) or SCHEME.match(src.strip(URL_STRIP)):
+            return [Violation(f"script from another site ('{src}')", "scripts are served by this site only", src)]
+        return []
+    if not is_executable_script(node):
+        return []
+    text = node.text(deep=True)
+    if script_hash(text) in allowed:
+        return []
+    return [Violation("inline <script> that the theme did not write",
+                      "remove it: pages run no scripts of their own (ask a maintainer if you need one)",
+                      text.strip()[:40] or "<script")]
+
+
+def _link_violations(node: LexborNode, site_host: str) -> list[Violation]:
+    rels = set((node.attributes.get("rel") or "").lower().split())
+    href = (node.attributes.get("href") or "").strip(URL_STRIP)
+    if not rels or not rels <= THEME_LINK_RELS:
+        return [Violation(f"<link rel=\"{' '.join(sorted(rels))}\"> is not allowed", "the theme writes every <link>",
+                          "<link")]
+    if "canonical" not in rels and "alternate" not in rels and _third_party(href, site_host):
+        return [Violation(f"<link> to another site ('{href}')", "the theme loads everything from this site", href)]
+    return []
+
+
+def _srcset_urls(value: str) -> list[str]:
+    """Candidate URLs of a srcset: comma-separated, each URL then an optional descriptor."""
+    return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
+
+
+def _third_party(url: str, site_host: str) -> bool:
+    """An absolute or scheme-relative URL to a host that is not this site."""
+    lowered = url.lower()
+    if not (lowered.startswith(("http:", "https:", "//", "\\\\", "/\\", "\\/"))):
+        return False
+    try:
+        host = urlsplit(url.replace("\\", "/")).hostname
+    except ValueError:
+        return True  # unparseable: a browser may still fetch something, so refuse it
+    return not site_host or host != site_host
