@@ -17,11 +17,16 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from citations.yaml_strings import LineDict, load_strings
+from citations.yaml_strings import LineDict, error_fix, error_line, error_reason, load_strings
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 CONFIDENCE_LEVELS = ("verified", "likely", "unknown")
+# A DOI as Crossref mints them: "10.", a registrant code, "/", then printable text that
+# cannot close a quoted attribute or a BibTeX brace group.
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[^\s\"'<>{}\\^`|]+$")
+URL_FORBIDDEN = re.compile(r"[\s\"'<>{}\\^`|\x00-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 # CSL types this site formats, with the fields each needs beyond id, type and title.
 # "author|publisher" means at least one of the two.
@@ -109,12 +114,11 @@ def parse_bibliography(text: str, path: str) -> Bibliography:
     try:
         data = load_strings(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        line = (error_line(error) or 0) + 1
+        reason = error_reason(error)
         raise BibliographyError(
             [Problem(path, line, "-", f"invalid YAML ({reason})",
-                     "check indentation and quote values that contain ': '")]
+                     error_fix(error, "check indentation and quote values that contain ': '"))]
         ) from None
     references = _reference_list(data, path)
     problems: list[Problem] = []
@@ -196,9 +200,20 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
                    "write it as a quoted \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"")
         elif name in entry and not _valid_calendar_date(str(entry[name])):
             report(name, f"'{name}: {entry[name]}' is not a real date", "check the month and day")
+    for name, value in entry.items():
+        if name not in NAME_FIELDS and name != "custom" and not isinstance(value, str):
+            report(name, f"'{name}' must be text, not a {'list' if isinstance(value, list) else 'mapping'}",
+                   f"write {name}: followed by the text on the same line")
+        elif isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            report(name, f"'{name}' contains a control character", "retype the value as plain text")
     if "URL" in entry and not _is_web_url(entry["URL"]):
         report("URL", f"URL '{entry['URL']}' is not an http(s) address",
                "paste the full address, starting with https://")
+    if "DOI" in entry and not DOI_PATTERN.match(str(entry["DOI"])):
+        report("DOI", f"DOI '{entry['DOI']}' is not a DOI",
+               "write it without https://doi.org/, e.g. DOI: 10.1177/21677026231186625")
+    if problems:
+        return problems  # the checks below assume the shapes checked above
     problems.extend(_custom_problems(entry, path, shown))
     return problems
 
@@ -212,7 +227,10 @@ def _name_problems(entry: dict, name: str, path: str, key: str) -> list[Problem]
     problems = []
     for person in names:
         person_line = getattr(person, "line", line)
-        if not isinstance(person, dict) or not (
+        if isinstance(person, dict) and not all(isinstance(part, str) for part in person.values()):
+            problems.append(Problem(path, person_line, key, f"a name in '{name}' has a part that is not text",
+                                    "write each of family:, given: or literal: as text on one line"))
+        elif not isinstance(person, dict) or not (
             _filled(person.get("literal")) or _filled(person.get("family"))
         ):
             problems.append(Problem(path, person_line, key, f"a name in '{name}' has no 'family' or 'literal'",
@@ -227,8 +245,11 @@ def _custom_problems(entry: dict, path: str, key: str) -> list[Problem]:
         return [Problem(path, line, key, "missing 'custom: {confidence: ...}'",
                         "add 'custom:' with 'confidence: verified', 'likely' or 'unknown'")]
     problems = []
-    for name in custom:
-        if name not in CUSTOM_FIELDS:
+    for name, value in custom.items():
+        if not isinstance(value, str):
+            problems.append(Problem(path, custom.key_lines.get(name, line), key,
+                                    f"'custom.{name}' must be text", "write it as text on the same line"))
+        elif name not in CUSTOM_FIELDS:
             problems.append(Problem(path, custom.key_lines.get(name, line), key,
                                     f"unknown field 'custom.{name}'",
                                     f"use one of {', '.join(sorted(CUSTOM_FIELDS))}"))
@@ -301,8 +322,16 @@ def _valid_calendar_date(value: str) -> bool:
 
 
 def _is_web_url(value: Any) -> bool:
-    parts = urlsplit(str(value))
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in str(value)
+    """An absolute http(s) URL with a host, and nothing that could end the attribute,
+    BibTeX field or RIS line it is written into."""
+    text = str(value)
+    if URL_FORBIDDEN.search(text):
+        return False
+    try:
+        parts = urlsplit(text)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
 
 
 def _filled(value: Any) -> bool:

@@ -1,9 +1,17 @@
-"""A YAML loader that keeps every scalar a string and remembers line numbers.
+"""The one YAML reader for contributor files (front matter and bibliography).
 
-YAML 1.1 implicit typing turns hand-written bibliography values into the wrong thing:
-``title: No`` becomes ``False``, ``volume: 1.10`` becomes ``1.1`` and
-``issued: 2019-06-13`` becomes a ``datetime.date``. Bibliographic data is text, so
-this loader resolves every plain scalar as a string.
+Every scalar stays a string and every mapping remembers its line numbers. YAML 1.1
+implicit typing turns hand-written values into the wrong thing: ``title: No`` becomes
+``False``, ``volume: 1.10`` becomes ``1.1`` and ``issued: 2019-06-13`` a date.
+
+It also refuses what a data file never needs and an attacker can use, each as a
+``YAMLError`` with the line where the construct starts:
+
+- anchors and aliases (an "alias bomb" expands a few lines into gigabytes);
+- explicit tags (``!!binary``, ``!!python/...``, ``!!int``): values are text;
+- keys that are not plain text (``? [a, b]``), and duplicate keys (YAML lets the last
+  one silently win);
+- nesting deeper than ``MAX_DEPTH`` (deep nesting exhausts Python's recursion).
 """
 
 from __future__ import annotations
@@ -11,6 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+
+MAX_DEPTH = 20
+REUSE_FIX = "write the value out in full instead of reusing it with & and *"
 
 
 class LineDict(dict):
@@ -20,8 +31,16 @@ class LineDict(dict):
     key_lines: dict[str, int]
 
 
+class UnsafeYAMLError(yaml.MarkedYAMLError):
+    """YAML that parses but uses a construct this project refuses."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None, fix: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fix = fix
+
+
 # libyaml's parser is about ten times faster than the pure-Python one; both give the
-# same nodes, so use it when PyYAML was built with it.
+# same events and nodes, so use it when PyYAML was built with it.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -35,12 +54,14 @@ StringLoader.yaml_implicit_resolvers = {}
 
 
 def _construct_mapping(loader: StringLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise UnsafeYAMLError(f"duplicate key '{key}' (the first is on line {mapping.key_lines[key]})",
+                                  key_node.start_mark, "keep one of the two")
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[str(key)] = key_node.start_mark.line + 1
     return mapping
@@ -49,6 +70,74 @@ def _construct_mapping(loader: StringLoader, node: yaml.MappingNode) -> LineDict
 StringLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def check_events(text: str) -> None:
+    """Refuse anchors, aliases, explicit tags, complex keys and deep nesting, in one
+    linear pass over the parser's events (before anything is built in memory)."""
+    # One entry per open collection: [is_mapping, next_is_key]
+    stack: list[list[bool]] = []
+    for event in yaml.parse(text, Loader=StringLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise UnsafeYAMLError(f"aliases (*{event.anchor}) are not allowed", event.start_mark, REUSE_FIX)
+        if isinstance(event, (yaml.CollectionEndEvent,)):
+            stack.pop()
+            _value_done(stack)
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            continue
+        if event.anchor is not None:
+            raise UnsafeYAMLError(f"anchors (&{event.anchor}) are not allowed", event.start_mark, REUSE_FIX)
+        if _explicit_tag(event):
+            raise UnsafeYAMLError(f"tags such as '{event.tag}' are not allowed", event.start_mark,
+                                  "remove the tag: every value is read as text")
+        if isinstance(event, yaml.CollectionStartEvent):
+            if stack and stack[-1][0] and stack[-1][1]:
+                raise UnsafeYAMLError("a key must be plain text, not a list or mapping", event.start_mark,
+                                      "write the field name as plain text before the colon")
+            if len(stack) >= MAX_DEPTH:
+                raise UnsafeYAMLError(f"nested more than {MAX_DEPTH} levels deep", event.start_mark,
+                                      "flatten the structure")
+            stack.append([isinstance(event, yaml.MappingStartEvent), True])
+        else:
+            _value_done(stack)
+
+
+def _value_done(stack: list[list[bool]]) -> None:
+    """A scalar or a whole collection ended: in a mapping, keys and values alternate."""
+    if stack and stack[-1][0]:
+        stack[-1][1] = not stack[-1][1]
+
+
+# Writing a standard tag out (``!!str``) changes nothing, so it is allowed.
+HARMLESS_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+
+
+def _explicit_tag(event: yaml.NodeEvent) -> bool:
+    if event.tag in HARMLESS_TAGS:
+        return False
+    implicit = event.implicit
+    return not (implicit[0] or implicit[1]) if isinstance(implicit, tuple) else not implicit
+
+
 def load_strings(text: str) -> Any:
-    """Parse YAML text; every scalar comes back as a string, mappings as ``LineDict``."""
+    """Parse YAML text; every scalar comes back as a string, mappings as ``LineDict``.
+
+    Raises ``yaml.YAMLError`` (``UnsafeYAMLError`` for refused constructs).
+    """
+    check_events(text)
     return yaml.load(text, Loader=StringLoader)  # noqa: S506 - StringLoader is a SafeLoader
+
+
+def error_line(error: yaml.YAMLError) -> int | None:
+    """0-based line where the faulty construct starts: PyYAML's context mark when it
+    has one ("while parsing a flow sequence" points at the '['), else the problem's."""
+    mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+    return mark.line if mark else None
+
+
+def error_reason(error: yaml.YAMLError) -> str:
+    return getattr(error, "problem", None) or str(error).splitlines()[0]
+
+
+def error_fix(error: yaml.YAMLError, default: str) -> str:
+    """The fix for a refused construct, or ``default`` for a plain syntax error."""
+    return getattr(error, "fix", None) or default

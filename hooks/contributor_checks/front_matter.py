@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from citations.yaml_strings import LineDict, load_strings
+from citations.yaml_strings import LineDict, error_fix, error_line, error_reason, load_strings
 from survivor_safety.content_notes import SKIP_TO
 
 OPENING = re.compile(r"\A---[ \t]*\r?\n")
@@ -66,11 +66,11 @@ def read_front_matter(text: str) -> tuple[LineDict | dict, int]:
     try:
         data = load_strings(block) if block.strip() else {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = (mark.line + 2) if mark else 2
-        reason = getattr(error, "problem", None) or "unreadable"
+        line = (error_line(error) or 0) + 2
+        reason = error_reason(error)
         raise FrontMatterError(Finding(line, f"front matter is not valid YAML ({reason})",
-                                       "check the indentation, and put values containing ': ' in quotes")) from None
+                                       error_fix(error, "check the indentation, and put values containing "
+                                                 "': ' in quotes"))) from None
     if not isinstance(data, dict):
         raise FrontMatterError(Finding(2, "front matter is not a list of 'field: value' lines",
                                        "write one 'field: value' per line, e.g. 'title: Values'"))

@@ -1,0 +1,125 @@
+"""Every file a contributor can add to docs/, checked before the build uses it.
+
+- Names: plain letters, digits, ``-``, ``_``, ``.`` and ``/``, so a file name can never
+  become markup in a URL, a title or a link.
+- No symbolic links: MkDocs follows them, so a link could publish any file on the
+  machine that builds the site (``/etc/passwd``, ``/proc/self/environ``, ``.git/config``).
+- Static files (anything that is not a page) from a fixed list of types. An ``.html``
+  or ``.xhtml`` file would be a page that no check reads; ``_redirects`` or
+  ``_headers`` would reconfigure the host.
+- SVG images are XML documents that run scripts when opened directly, so each is read
+  with an XML parser and refused if it has scripts, handlers or outside references.
+- A file may not take the place of one of the theme's (``assets/javascripts/quick-exit.js``
+  replaced would remove the quick exit).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.parsers.expat
+from pathlib import Path, PurePosixPath
+
+from contributor_checks.front_matter import Finding
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
+STATIC_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".svg", ".pdf", ".txt", ".csv"}
+
+# SVG elements that run code, animate attributes (an href can be animated into a
+# script URL), embed HTML, or style with CSS that can load from anywhere.
+SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "animate", "set", "animatemotion", "animatetransform",
+                          "style", "iframe", "object", "embed", "handler", "listener"}
+SVG_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+
+
+def name_problems(relative: str) -> list[Finding]:
+    """A docs file whose name is not plain."""
+    if SAFE_NAME.match(relative):
+        return []
+    return [Finding(1, "file name has characters other than letters, digits, '-', '_' and '.'",
+                    "rename the file, e.g. 'my-page.md'")]
+
+
+def symlink_problems(path: Path, docs_dir: Path) -> list[Finding]:
+    """A link anywhere between docs/ and the file."""
+    current = path
+    while current != docs_dir and docs_dir in current.parents:
+        if current.is_symlink():
+            return [Finding(1, "symbolic links are not allowed in docs/",
+                            "copy the file itself into docs/ instead of linking to it")]
+        current = current.parent
+    return []
+
+
+def static_file_problems(relative: str, path: Path, theme_files: set[str]) -> list[Finding]:
+    """Problems with one file that MkDocs will copy into the site as it is."""
+    if relative.lower() in theme_files:
+        return [Finding(1, f"'{relative}' would replace the theme's own file of that name",
+                        "rename it: the theme's file (the quick exit, the site's styles...) must not be replaced")]
+    suffix = PurePosixPath(relative).suffix.lower()
+    if suffix not in STATIC_SUFFIXES:
+        shown = f"'{suffix}'" if suffix else "without an extension"
+        return [Finding(1, f"static file type {shown} is not allowed",
+                        f"pages are Markdown (.md); other files may be {', '.join(sorted(STATIC_SUFFIXES))}")]
+    if suffix == ".svg":
+        return svg_problems(path.read_bytes())
+    return []
+
+
+def theme_file_names(theme_dirs: list[str]) -> set[str]:
+    """Every file the theme (with its overrides) puts into the site, lower-cased."""
+    names = set()
+    for theme_dir in theme_dirs:
+        for folder, _, files in os.walk(theme_dir):
+            for name in files:
+                names.add(Path(folder, name).relative_to(theme_dir).as_posix().lower())
+    return names
+
+
+def svg_problems(data: bytes) -> list[Finding]:
+    """Scripts, handlers, outside references, DTDs or stylesheets in an SVG file."""
+    findings: list[Finding] = []
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+
+    def report(problem: str, fix: str) -> None:
+        findings.append(Finding(parser.CurrentLineNumber, problem, fix))
+
+    def start_element(name: str, attributes: dict[str, str]) -> None:
+        local = name.rsplit(" ", 1)[-1].lower()
+        if local in SVG_FORBIDDEN_ELEMENTS:
+            report(f"SVG element <{local}> is not allowed", "save the image without scripts, animation or styles "
+                   "(for example, export it again as 'plain SVG')")
+        for attribute, value in attributes.items():
+            attribute_local = attribute.rsplit(" ", 1)[-1].lower()
+            if attribute_local.startswith("on"):
+                report(f"SVG event handler '{attribute_local}=' is not allowed", "remove the attribute")
+            elif attribute_local == "href" and not value.strip().startswith("#"):
+                report(f"SVG reference to another file ('{value.strip()}')",
+                       "keep everything the image needs inside the file")
+            elif SVG_URL.search(value):
+                report(f"SVG reference to another file in '{attribute_local}='",
+                       "keep everything the image needs inside the file")
+
+    def refuse_doctype(*_: object) -> None:
+        report("an SVG with a DOCTYPE is not allowed", "remove the <!DOCTYPE ...> declaration")
+        raise _StopParsing
+
+    def refuse_instruction(target: str, _: str) -> None:
+        report(f"processing instruction <?{target} ...?> is not allowed", "remove it")
+
+    parser.StartElementHandler = start_element
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    parser.ProcessingInstructionHandler = refuse_instruction
+    try:
+        parser.Parse(data, True)
+    except _StopParsing:
+        pass
+    except xml.parsers.expat.ExpatError as error:
+        findings.append(Finding(error.lineno, f"the SVG is not well-formed XML ({xml.parsers.expat.errors.messages[error.code]})",
+                                "export the image again"))
+    return findings
+
+
+class _StopParsing(Exception):
+    """Stop before a DTD can declare entities."""

@@ -1,0 +1,62 @@
+"""Snippets (``--8<--``) come only from the allowed places, and a missing one is a
+clear error instead of a traceback.
+
+pymdownx.snippets resolves a path against its base paths with ``os.path.abspath``,
+which does not follow symbolic links: a link inside an allowed folder could include
+any file on the machine. This Markdown extension wraps the snippet preprocessor's own
+path resolution (so there is no second reading of the syntax to drift from it) and
+refuses any result whose real path (links followed) leaves the allowed roots, passes
+through ``.git`` or is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from markdown import Extension, Markdown
+
+
+class SnippetProblem(Exception):
+    """A snippet path that must not be included; ``path`` as written in the page."""
+
+    def __init__(self, path: str, problem: str, fix: str) -> None:
+        super().__init__(f"{problem} — {fix}")
+        self.path, self.problem, self.fix = path, problem, fix
+
+
+class SnippetGuard(Extension):
+    """Register after pymdownx.snippets. ``allowed`` are folders and single files;
+    ``on_problem`` turns a ``SnippetProblem`` into the exception the caller wants."""
+
+    def __init__(self, allowed: list[Path], on_problem: Callable[[SnippetProblem], Exception]) -> None:
+        super().__init__()
+        self.allowed = [Path(os.path.realpath(path)) for path in allowed]
+        self.on_problem = on_problem
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        if "snippet" not in md.preprocessors:
+            return
+        preprocessor = md.preprocessors["snippet"]
+        resolve = preprocessor.get_snippet_path
+
+        def guarded(path: str) -> str | None:
+            try:
+                return self.check(path, resolve(path))
+            except SnippetProblem as problem:
+                raise self.on_problem(problem) from None
+
+        preprocessor.get_snippet_path = guarded
+
+    def check(self, path: str, resolved: str | None) -> str:
+        """The resolved file, if it may be included; else raise ``SnippetProblem``."""
+        if resolved is None:
+            raise SnippetProblem(path, f"snippet '{path}' does not exist",
+                                 "check the file name; snippets live in docs/_snippets/")
+        real = Path(os.path.realpath(resolved))
+        inside = any(real == root or root in real.parents for root in self.allowed)
+        if not inside or ".git" in real.parts:
+            raise SnippetProblem(path, f"snippet '{path}' is outside docs/_snippets/ or is a link",
+                                 "copy the text into a file in docs/_snippets/")
+        return resolved
