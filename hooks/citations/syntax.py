@@ -134,17 +134,20 @@ def split_locator(text: str) -> tuple[str, str, str]:
 
 
 def mask_code(markdown: str) -> str:
-    """Blank out code, comments and front matter, keeping every offset and newline."""
+    """Blank out code, comments and front matter, keeping every offset and newline.
+
+    Each step is one left-to-right pass (no regex that can rescan the rest of the text
+    from every opening mark), so the time is linear in the page's length.
+    """
     masked = _mask_front_matter(markdown)
     masked = _mask_blocks(masked)
-    masked = _mask_pattern(masked, HTML_COMMENT)
-    masked = _mask_pattern(masked, CODE_SPAN)
+    masked = _mask_comments(masked)
+    masked = _mask_code_spans(masked)
     return masked
 
 
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-# A backtick run, then the shortest text up to an equal run; never across a blank line.
-CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.DOTALL)
+BACKTICK_RUN = re.compile(r"(?<!\\)`+")
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -154,8 +157,57 @@ def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def _mask_pattern(text: str, pattern: re.Pattern[str]) -> str:
-    return pattern.sub(lambda m: _blank(m.group(0)), text)
+def _mask_comments(text: str) -> str:
+    """HTML comments, ended as the HTML standard ends them: ``<!-->`` and ``<!--->``
+    are complete (empty) comments, otherwise the first ``-->`` closes."""
+    pieces, position = [], 0
+    while (start := text.find("<!--", position)) != -1:
+        if text.startswith(">", start + 4) or text.startswith("->", start + 4):
+            end = text.index(">", start + 4) + 1
+        else:
+            close = text.find("-->", start + 4)
+            end = len(text) if close == -1 else close + 3
+        pieces += [text[position:start], _blank(text[start:end])]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _mask_code_spans(text: str) -> str:
+    """Code spans, found as CommonMark finds them: a backtick run opens a span that the
+    next run of the same length closes, within one paragraph. A backslash-escaped
+    backtick opens nothing."""
+    pieces, position = [], 0
+    for paragraph in _paragraph_bounds(text):
+        runs = [(m.start(), m.end()) for m in BACKTICK_RUN.finditer(text, *paragraph)]
+        # For each run length, the positions of later runs of that length, nearest first.
+        by_length: dict[int, list[int]] = {}
+        for index in range(len(runs) - 1, -1, -1):
+            by_length.setdefault(runs[index][1] - runs[index][0], []).append(index)
+        index = 0
+        while index < len(runs):
+            start, end = runs[index]
+            candidates = by_length[end - start]
+            while candidates and candidates[-1] <= index:
+                candidates.pop()
+            if not candidates:
+                index += 1
+                continue
+            closing = candidates.pop()
+            pieces += [text[position:start], _blank(text[start:runs[closing][1]])]
+            position = runs[closing][1]
+            index = closing + 1
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for blank in BLANK_LINE.finditer(text):
+        bounds.append((start, blank.start()))
+        start = blank.end()
+    bounds.append((start, len(text)))
+    return bounds
 
 
 def _mask_front_matter(text: str) -> str:
