@@ -110,8 +110,9 @@ def test_no_author_moves_title_first_and_marks_unverified(styler):
 
 def test_field_text_is_html_escaped(styler):
     html = styler.reference_html("dickson-2019")
-    assert "Death &lt;Exposes&gt; Crime &amp; Punishment" in html
+    assert "Death &#60;Exposes&#62; Crime &#38; Punishment" in html
     assert "<Exposes>" not in html
+    assert "Death <Exposes> Crime & Punishment" in styler.reference_text("dickson-2019")
     link = styler.reference_html("hinton-2018")
     assert 'href="https://www.vera.org/report.pdf?a=1&amp;b=2"' in link
 
@@ -141,8 +142,8 @@ def test_render_page_without_citations_is_unchanged(styler):
 
 def test_citation_text_is_escaped_in_output(styler):
     page = render_page("[see <b> & @hinton-2018, note <i>]", styler)
-    assert "see &lt;b&gt; &amp; <a" in page.markdown
-    assert "note &lt;i&gt;" in page.markdown
+    assert "see &#60;b&#62; &#38; <a" in page.markdown
+    assert "note &#60;i&#62;" in page.markdown
 
 
 def test_unknown_key_reports_the_line(styler):

@@ -18,7 +18,7 @@ GOOD = "---\ntitle: Home\ndescription: A page.\n---\n\n# Home\n\n[@vera-unjust-b
 CATALOGUE = [
     ("malformed front matter",
      "---\ntitle: [Home\n---\n# Home\n",
-     "docs/index.md:3: front matter is not valid YAML (did not find expected ',' or ']') — "
+     "docs/index.md:2: front matter is not valid YAML (did not find expected ',' or ']') — "
      "check the indentation, and put values containing ': ' in quotes"),
     ("unclosed front matter",
      "---\ntitle: Home\n# Home\n",
