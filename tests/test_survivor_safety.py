@@ -147,7 +147,7 @@ def test_content_note_skip_target_must_be_an_id(fixture_site, skip_to):
     assert_one_line_error(fixture_site.build(), "index.md: 'content_note' in the front matter must be text")
     fixture_site.hooks.insert(0, "mkdocs_contributors.py")
     assert_one_line_error(fixture_site.build(),
-                          "docs/index.md:3: 'content_note.skip_to' must be an #anchor on this page")
+                          "docs/index.md:2: 'content_note.skip_to' must be an #anchor on this page")
 
 
 def test_malformed_content_note_is_a_clear_error(fixture_site):
