@@ -159,6 +159,17 @@ def assert_one_line_error(result: BuildResult, expected: str) -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def link_checker_may_use_loopback():
+    """The external checker refuses non-public addresses; the tests' servers are on
+    loopback, so the suite opts in (builds run as subprocesses inherit the variable)."""
+    from link_check.external import ALLOW_LOOPBACK_ENV
+
+    os.environ[ALLOW_LOOPBACK_ENV] = "1"
+    yield
+    os.environ.pop(ALLOW_LOOPBACK_ENV, None)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def loopback_only():
     """Refuse to resolve any name but loopback in this process: a test that tried to reach
     the internet (or a DNS server) fails loudly instead of sending a packet."""

@@ -11,6 +11,7 @@ import ssl
 import subprocess
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -87,6 +88,8 @@ class LoopbackServer:
                 self.in_flight -= 1
 
     def _route(self, h: BaseHTTPRequestHandler, method: str, path: str, seen: int) -> None:
+        if path.startswith("/redirect-to/"):
+            return self._reply(h, 302, headers={"Location": urllib.parse.unquote(path[len("/redirect-to/"):])})
         if path.startswith("/ok") or path.startswith("/page"):
             return self._reply(h, 200, PAGE)
         if path == "/head405":

@@ -7,9 +7,11 @@ refuses *.invalid names without asking any DNS server.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 import time
+import urllib.parse
 
 import pytest
 
@@ -28,8 +30,8 @@ def settings(**overrides) -> Settings:
     return Settings(**{**FAST, **overrides})
 
 
-def check(url: str, fragments=(), **overrides):
-    checker = ExternalChecker(settings(**overrides))
+def check(url: str, fragments=(), allowed_networks=None, **overrides):
+    checker = ExternalChecker(settings(**overrides), allowed_networks=allowed_networks)
 
     async def run():
         return await checker.check_all({url: set(fragments)})
@@ -384,3 +386,57 @@ def test_checks_run_inside_a_running_event_loop(fresh):
 
     report = run_sync(caller())
     assert report.rows[0]["verdict"] == "ok"
+
+
+# Non-public addresses: never requested, reported as "not checked"
+
+
+def test_private_address_is_not_requested_without_the_test_opt_in(fresh):
+    server = fresh()
+    checker = ExternalChecker(settings(), allowed_networks=())
+    result = run_sync(checker.check_all({server.url("/ok"): set()}))[server.url("/ok")]
+    assert (result.verdict, result.detail, result.status) == ("unverifiable", "not checked: private address", None)
+    assert server.total() == 0
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://[::1]:9/",
+                                 "http://[::ffff:127.0.0.1]/", "http://224.0.0.1/", "http://100.64.0.1/",
+                                 "http://0.0.0.0/"])
+def test_non_public_literals_are_refused_before_any_connection(url):
+    result, checker = check(url, allowed_networks=())
+    assert (result.verdict, result.detail) == ("unverifiable", "not checked: private address")
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused(monkeypatch, fresh):
+    server = fresh()
+    real = socket.getaddrinfo
+
+    def resolver(host, *args, **kwargs):
+        if host == "intranet.example":
+            return real("127.0.0.3", *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    url = server.url("/ok").replace("127.0.0.3", "intranet.example")
+    result, _ = check(url, allowed_networks=())
+    assert (result.verdict, result.detail) == ("unverifiable", "not checked: private address")
+    assert server.total() == 0
+
+
+def test_a_redirect_into_a_private_address_is_refused_on_that_hop(fresh):
+    inside = fresh("127.0.0.3")
+    outside = fresh("127.0.0.4")
+    start = outside.url("/redirect-to/" + urllib.parse.quote(inside.url("/ok"), safe=""))
+    allowed_outside_only = (ipaddress.ip_network("127.0.0.4/32"),)
+    checker = ExternalChecker(settings(), allowed_networks=allowed_outside_only)
+    result = run_sync(checker.check_all({start: set()}))[start]
+    assert (result.verdict, result.detail) == ("unverifiable", "not checked: private address")
+    assert (outside.total(), inside.total()) == (1, 0)
+
+
+def test_public_addresses_are_public():
+    from link_check.external import is_public_address
+
+    assert is_public_address("93.184.216.34") and is_public_address("2606:4700::1111")
+    assert not any(is_public_address(a) for a in ("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1",
+                                                   "169.254.169.254", "fe80::1", "fc00::1", "::1", "240.0.0.1"))

@@ -4,12 +4,20 @@ One request per unique URL (fragments share it), at most ``per_host`` requests i
 to any one host, HEAD first and GET only when needed, retries with exponential backoff
 and jitter, Retry-After honoured up to a cap within a per-host waiting budget, and an
 overall deadline. Only "broken" should fail a build; everything else is evidence.
+
+It never contacts a non-public address (loopback, private, link-local such as the cloud
+metadata service at 169.254.169.254, multicast, reserved): a cited URL, or a redirect,
+could otherwise lead it into the network that runs the build, and the published report
+would show what it found there. Addresses are checked after DNS resolution, on every
+redirect hop, by the resolver the connection actually uses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
+import os
 import random
 import re
 import socket
@@ -21,6 +29,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 
 from link_check.settings import Settings
 
@@ -29,6 +38,10 @@ PERMANENT_REDIRECTS = {301, 308}
 # Bot walls and logins: the page may well exist; a person must look.
 UNVERIFIABLE_STATUSES = {401, 403, 407, 999}
 GONE_STATUSES = {404, 410}
+# The test suite runs its servers on loopback and opts in with this variable; nothing in
+# mkdocs.yml can set it. It allows loopback only, never private or link-local addresses.
+ALLOW_LOOPBACK_ENV = "LINK_CHECK_ALLOW_LOOPBACK_FOR_TESTS"
+LOOPBACK_NETWORKS = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 
 @dataclass
@@ -74,6 +87,59 @@ class _Retry(Exception):
         self.detail, self.status, self.wait = detail, status, wait
 
 
+class _NotChecked(Exception):
+    """A URL the checker refuses to request (a non-public address)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NonPublicAddress(OSError):
+    """Raised by the resolver for a name that resolves to a non-public address."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} resolves to {address}")
+        self.address = address
+
+
+class PublicOnlyResolver(AbstractResolver):
+    """aiohttp's threaded resolver, refusing any result that is not a public address."""
+
+    def __init__(self, allowed_networks: tuple[Any, ...]) -> None:
+        self._inner = aiohttp.ThreadedResolver()
+        self._allowed = allowed_networks
+
+    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[dict[str, Any]]:
+        results = await self._inner.resolve(host, port, family)
+        for result in results:
+            if not is_public_address(result["host"], self._allowed):
+                raise NonPublicAddress(host, result["host"])
+        return results
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def is_public_address(text: str, allowed_networks: tuple[Any, ...] = ()) -> bool:
+    """True for a globally routable unicast address (or one in ``allowed_networks``)."""
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return False
+    if any(address in network for network in allowed_networks):
+        return True
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        return is_public_address(str(mapped), allowed_networks)
+    return address.is_global and not (address.is_multicast or address.is_reserved or address.is_link_local
+                                       or address.is_loopback or address.is_private or address.is_unspecified)
+
+
+def default_allowed_networks() -> tuple[Any, ...]:
+    return LOOPBACK_NETWORKS if os.environ.get(ALLOW_LOOPBACK_ENV) == "1" else ()
+
+
 class _Final(Exception):
     """A failure no retry will fix (DNS, refused connection, TLS)."""
 
@@ -85,8 +151,11 @@ class _Final(Exception):
 class ExternalChecker:
     """Checks a set of URLs with the limits in ``settings``; one instance per run."""
 
-    def __init__(self, settings: Settings, rng: random.Random | None = None) -> None:
+    def __init__(self, settings: Settings, rng: random.Random | None = None,
+                 allowed_networks: tuple[Any, ...] | None = None) -> None:
         self.settings = settings
+        # Not a setting: mkdocs.yml must not be able to point the checker at private networks.
+        self.allowed_networks = default_allowed_networks() if allowed_networks is None else allowed_networks
         self.rng = rng or random.Random()
         self.requests_sent = 0
         self.max_in_flight_per_host: dict[str, int] = {}
@@ -101,7 +170,8 @@ class ExternalChecker:
         # the connector's pool limits match them, so a connection is not opened before the
         # previous request to that host has given its connection back.
         connector = aiohttp.TCPConnector(limit=self.settings.concurrency, limit_per_host=self.settings.per_host,
-                                         ssl=ssl.create_default_context())
+                                         ssl=ssl.create_default_context(),
+                                         resolver=PublicOnlyResolver(self.allowed_networks))
         timeout = aiohttp.ClientTimeout(total=None, connect=self.settings.connect_timeout,
                                         sock_read=self.settings.read_timeout)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False,
@@ -136,6 +206,8 @@ class ExternalChecker:
                 return self._gave_up(url, current, failure, attempts)
             except _Final as final:
                 return Result(url, "broken", final.detail, final_url=current, attempts=attempts, checked_at=time.time())
+            except _NotChecked as refused:
+                return Result(url, "unverifiable", refused.detail, attempts=attempts, checked_at=time.time())
             status = reply.status
             accepted = status in self.settings.accept_status
             if (status == 429 or 500 <= status <= 599) and not accepted:
@@ -174,7 +246,12 @@ class ExternalChecker:
     # Requests
 
     async def _request(self, method: str, url: str, fragments: list[str]) -> _Reply:
-        host_name = urlsplit(url).hostname or ""
+        try:
+            host_name = urlsplit(url).hostname or ""
+        except ValueError:
+            raise _Final("not a valid URL") from None
+        if _is_ip_literal(host_name) and not is_public_address(host_name, self.allowed_networks):
+            raise _NotChecked("not checked: private address")  # aiohttp resolves no IP literal
         host = self._hosts.setdefault(host_name, _Host(asyncio.Semaphore(self.settings.per_host)))
         async with host.semaphore:
             delay = host.next_allowed - time.monotonic()
@@ -205,6 +282,8 @@ class ExternalChecker:
         except (aiohttp.ClientSSLError, ssl.SSLError) as error:
             raise _Final(f"TLS failure ({_reason(error)})") from None
         except aiohttp.ClientConnectorError as error:
+            if isinstance(error.os_error, NonPublicAddress):
+                raise _NotChecked("not checked: private address") from None
             raise _Final(_connect_failure(error)) from None
         except (TimeoutError, aiohttp.ServerTimeoutError) as error:
             raise _Retry(f"timed out ({type(error).__name__})") from None
@@ -306,6 +385,14 @@ def retry_after_seconds(value: str | None, cap: float, now: float | None = None)
 
 def _anchor_pattern(fragment: str) -> re.Pattern[str]:
     return re.compile(r"""\s(?:id|name)\s*=\s*(["']?)""" + re.escape(fragment) + r"""\1(?=[\s>/])""")
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
 
 
 def _is_html(headers: Any) -> bool:
