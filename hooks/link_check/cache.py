@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from link_check.external import Result
-from link_check.settings import Settings
+from link_check.settings import VERDICTS, Settings
 
 CACHE_VERSION = 1
 
@@ -36,7 +36,11 @@ class LinkCache:
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return {}
         entries = data.get("entries", {})
-        return entries if isinstance(entries, dict) else {}
+        if not isinstance(entries, dict):
+            return {}
+        # A hand-edited or foreign file may hold valid JSON of the wrong shape: such an
+        # entry is dropped, so its URL is simply checked again.
+        return {url: entry for url, entry in entries.items() if isinstance(url, str) and _valid_entry(entry)}
 
     def fresh(self, url: str, fragments: set[str], now: float | None = None) -> Result | None:
         """The cached result if it is younger than its verdict's TTL and covers the fragments."""
@@ -74,3 +78,24 @@ class LinkCache:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(payload)
         os.replace(temporary, self.path)
+
+
+# What each cached field must be; anything else makes the entry unusable.
+_ENTRY_TYPES: dict[str, tuple[type, ...]] = {
+    "url": (str,), "verdict": (str,), "detail": (str,), "status": (int, type(None)), "final_url": (str,),
+    "redirect": (str,), "fragments_checked": (list,), "fragments_missing": (list,), "attempts": (int,),
+    "checked_at": (int, float), "consecutive_failures": (int,), "history": (list,),
+}
+
+
+def _valid_entry(entry: Any) -> bool:
+    if not isinstance(entry, dict) or entry.get("verdict") not in VERDICTS:
+        return False
+    if not {"url", "detail", "checked_at"} <= set(entry):
+        return False
+    for key, types in _ENTRY_TYPES.items():
+        value = entry.get(key)
+        if key in entry and (not isinstance(value, types) or isinstance(value, bool)):
+            return False
+    lists_of_text = (entry.get("fragments_checked", []), entry.get("fragments_missing", []))
+    return all(isinstance(item, str) for items in lists_of_text for item in items)
