@@ -82,6 +82,7 @@ class FixtureSite:
         self.bibliography(MINIMAL_BIBLIOGRAPHY)
         self.extra_config = ""
         self.hooks = ["mkdocs_citations.py", "mkdocs_safety.py", "mkdocs_links.py"]
+        self.markdown_extensions = "[attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]"
 
     def page(self, name: str, text: str) -> Path:
         path = self.docs / name
@@ -101,13 +102,14 @@ class FixtureSite:
             site_name: Fixture
             exclude_docs: |
               _data/
+              _snippets/
             theme:
               name: material
               font: false
               custom_dir: {ROOT / 'overrides'}
             hooks:
 {hooks}
-            markdown_extensions: [attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]
+            markdown_extensions: {self.markdown_extensions}
             validation:
               omitted_files: warn
               absolute_links: warn

@@ -100,11 +100,19 @@ def load_bibliography(path: str | Path, display_path: str | None = None) -> Bibl
     """Read, parse and validate a CSL-YAML file; raise ``BibliographyError`` if unusable."""
     shown = display_path or str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as error:
         raise BibliographyError(
             [Problem(shown, 0, "-", f"cannot read the file ({error.strerror})",
                      "check extra.citations.bibliography in mkdocs.yml")]
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise BibliographyError(
+            [Problem(shown, line, "-", f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+                     "save the file as UTF-8 (Zotero and Better BibTeX export UTF-8)")]
         ) from None
     return parse_bibliography(text, shown)
 

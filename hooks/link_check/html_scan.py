@@ -67,6 +67,8 @@ def scan_site(site_dir: Path) -> dict[str, ScannedPage]:
     """Scan every .html file under ``site_dir``, keyed by its site-relative path."""
     pages = {}
     for file in sorted(site_dir.rglob("*.html")):
+        if not file.is_file():
+            continue  # a folder named like a page, e.g. from docs/notes.html/index.md
         relative = file.relative_to(site_dir).as_posix()
         pages[relative] = scan_html(relative, file.read_text(encoding="utf-8", errors="replace"))
     return pages

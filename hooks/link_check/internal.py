@@ -40,7 +40,10 @@ class InternalProblem:
 
 def is_external(url: str) -> bool:
     """An http(s) URL on another host (or protocol-relative): checked over the network."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False  # malformed: check_link reports it
     return parts.scheme in ("http", "https") or (not parts.scheme and url.startswith("//"))
 
 
@@ -62,7 +65,10 @@ def check_internal(pages: dict[str, ScannedPage], site_dir: Path, base_path: str
 def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_path: str = "/") -> InternalProblem | None:
     """Check one link; ``None`` when it is fine or not internal."""
     url = link.url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        return _problem(link, f"not a valid URL ({error})", "fix the address: check its brackets and host name")
     scheme = parts.scheme.lower()
     if is_external(url) or scheme in IGNORED_SCHEMES:
         return None
