@@ -8,8 +8,6 @@ the inert builds in Chromium and watches for dialogs, requests and navigation.
 
 from __future__ import annotations
 
-import os
-import re
 import time
 from pathlib import Path
 
@@ -279,9 +277,6 @@ def test_binary_or_invalid_utf8_page_is_one_line(site, data, message):
 
 
 # The bibliography: text stays text; URLs and DOIs are checked before any export.
-
-ENTRY_LINES = MINIMAL_BIBLIOGRAPHY
-
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ('title: "An Unjust Burden"', 'title: &t "An Unjust Burden"\n  note: *t',
