@@ -74,6 +74,48 @@ CATALOGUE = [
      GOOD,
      "docs/_data/bibliography.yaml: entry 'unused-2020' is not cited on any page — cite it with [@unused-2020], "
      "or remove it (it is listed under Further reading until then)"),
+    ("HTML block never closed",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n<div class=\"note\">\n\nText.\n",
+     "docs/index.md:7: <div> is never closed — add </div> where the block ends; until then it swallows the rest "
+     "of the page"),
+    ("style attribute",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n<p style=\"color: red\">Text</p>\n",
+     "docs/index.md:7: attribute 'style=' is not allowed — inline styles are blocked by the page's security "
+     "policy; use a class from the site's stylesheet"),
+    ("meta tag",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n<meta http-equiv=\"refresh\" content=\"0\">\n",
+     "docs/index.md:7: <meta> is not allowed — a <meta> tag can redirect readers or change the page's policy; "
+     "the theme writes them"),
+    ("skip_to not on the page",
+     "---\ntitle: Home\ndescription: A page.\ncontent_note:\n  text: Discusses policing.\n  skip_to: \"#later\"\n"
+     "---\n# Home\n\n[@vera-unjust-burden-2018]\n",
+     "docs/index.md:6: 'content_note.skip_to: #later' is not an id on this page — use the id of a heading below "
+     "the note (hover the heading and copy its ¶ link)"),
+    ("YAML anchor",
+     "---\ntitle: &t Home\ndescription: *t\n---\n# Home\n",
+     "docs/index.md:2: front matter is not valid YAML (anchors (&t) are not allowed) — write the value out in "
+     "full instead of reusing it with & and *"),
+    ("duplicate field",
+     "---\ntitle: Home\ndescription: A page.\ntitle: Again\n---\n# Home\n",
+     "docs/index.md:4: front matter is not valid YAML (duplicate key 'title' (the first is on line 1)) — keep "
+     "one of the two"),
+    ("not UTF-8", GOOD,
+     "docs/notes.md:1: the file is not UTF-8 text (byte 0xe9) — save it as UTF-8 in your editor"),
+    ("static file type", GOOD,
+     "docs/extra.html:1: static file type '.html' is not allowed — pages are Markdown (.md); other files may be "
+     ".avif, .csv, .gif, .ico, .jpeg, .jpg, .pdf, .png, .svg, .txt, .webp"),
+    ("theme file replaced", GOOD,
+     "docs/assets/javascripts/quick-exit.js:1: 'assets/javascripts/quick-exit.js' would replace the theme's own "
+     "file of that name — rename it: the theme's file (the quick exit, the site's styles...) must not be replaced"),
+    ("SVG with a script", GOOD,
+     "docs/assets/images/chart.svg:1: SVG element <script> is not allowed — save the image without scripts, "
+     "animation or styles (for example, export it again as 'plain SVG')"),
+    ("symbolic link", GOOD,
+     "docs/assets/data.txt:1: symbolic links are not allowed in docs/ — copy the file itself into docs/ instead "
+     "of linking to it"),
+    ("bibliography URL", GOOD,
+     "docs/_data/bibliography.yaml:10: entry 'vera-unjust-burden-2018': URL 'https://www.vera.org/a b.pdf' is "
+     "not an http(s) address — paste the full address, starting with https://"),
     ("broken link in raw HTML",
      "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n[@vera-unjust-burden-2018]\n\n"
      "<p><a href=\"sources/#nowhere\">sources</a></p>\n",
@@ -83,9 +125,31 @@ CATALOGUE = [
 WARNINGS = {"unattributed quote", "missing description", "broken link in raw HTML", "uncited source"}
 BIBLIOGRAPHY_CHANGES = {
     "invalid bibliography entry": ('issued: "2018-05"', 'issued: "2018-13"'),
+    "bibliography URL": ("URL: https://www.vera.org/example.pdf", 'URL: "https://www.vera.org/a b.pdf"'),
     "uncited source": ("  custom:\n    confidence: likely\n", "  custom:\n    confidence: likely\n"
                        "- {id: unused-2020, type: report, title: T, publisher: P, custom: {confidence: verified}}\n"),
 }
+
+
+# Mistakes made with files rather than a page's text.
+FILE_CHANGES = {
+    "not UTF-8": lambda docs: (docs / "notes.md").write_bytes("# Caf\u00e9\n".encode("latin-1")),
+    "static file type": lambda docs: (docs / "extra.html").write_text("<p>x</p>"),
+    "theme file replaced": lambda docs: _write(docs / "assets" / "javascripts" / "quick-exit.js", ""),
+    "SVG with a script": lambda docs: _write(docs / "assets" / "images" / "chart.svg",
+                                             '<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>'),
+    "symbolic link": lambda docs: _symlink(docs / "assets" / "data.txt", "/etc/hostname"),
+}
+
+
+def _write(path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def _symlink(path, target: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
 
 
 def contributing_messages() -> set[str]:
@@ -103,6 +167,8 @@ def test_every_message_is_one_line_with_file_and_line(fixture_site, case, page, 
         old, new = BIBLIOGRAPHY_CHANGES[case]
         assert old in MINIMAL_BIBLIOGRAPHY
         fixture_site.bibliography(MINIMAL_BIBLIOGRAPHY.replace(old, new))
+    if case in FILE_CHANGES:
+        FILE_CHANGES[case](fixture_site.docs)
     result = fixture_site.build()
     assert_one_line_error(result, message)
     assert (("WARNING" if case in WARNINGS else "ERROR") + " ") in result.output
