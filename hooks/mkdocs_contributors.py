@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from contributor_checks.content_safety import check_content
 from contributor_checks.front_matter import FrontMatterError, missing_description, read_front_matter, \
     typed_front_matter, validate_front_matter
-from contributor_checks.input_paths import name_problems, static_file_problems, symlink_problems, theme_file_names
+from contributor_checks.input_paths import name_problems, static_file_problems, symlink_problems
 from contributor_checks.snippet_guard import SnippetGuard, SnippetProblem
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -72,13 +72,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Check every input file; stop on errors, warn on the rest."""
     state = _require_state()
     errors: list[str] = []
-    theme_files = theme_file_names(list(config.theme.dirs))
+    theme_dirs = list(config.theme.dirs)
     for file in files:
         if file.generated_by or not file.abs_src_path or not _inside(Path(file.abs_src_path), state.docs_dir):
             continue  # the theme's own files and generated ones
         if file.inclusion.is_excluded():
             continue  # never published: the bibliography and snippets are read by their own checks
-        errors += _check_file(file, theme_files, state)
+        errors += _check_file(file, theme_dirs, state)
     snippets = state.docs_dir / SNIPPETS_FOLDER
     if snippets.is_dir():
         for path in sorted(snippets.rglob("*")):
@@ -103,14 +103,14 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 # Helper functions
 
 
-def _check_file(file: File, theme_files: set[str], state: _BuildState) -> list[str]:
+def _check_file(file: File, theme_dirs: list[str], state: _BuildState) -> list[str]:
     path = Path(file.abs_src_path)
     shown = _shown(path, state)
     problems = name_problems(file.src_uri) + symlink_problems(path, state.docs_dir)
     if problems:
         return [finding.render(shown) for finding in problems]
     if not file.is_documentation_page():
-        return [finding.render(shown) for finding in static_file_problems(file.src_uri, path, theme_files)]
+        return [finding.render(shown) for finding in static_file_problems(file.src_uri, path, theme_dirs)]
     text, error = _read_text(path, shown)
     return [error] if error else _check_page(text, shown, state.site_host)
 

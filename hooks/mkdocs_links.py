@@ -17,8 +17,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from typing import TYPE_CHECKING
 
+import built_pages
 from link_check.cache import LinkCache
-from link_check.html_scan import scan_site
+from link_check.html_scan import scan_html
 from link_check.internal import InternalProblem, check_internal
 from link_check.runner import bibliography_entries, check_external, collect_external, write_report
 from link_check.settings import Settings, SettingsError, load_settings
@@ -60,6 +61,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate the link-check settings once per build."""
     global _settings
     _mkdocs_warnings.reported.clear()
+    built_pages.clear()
     try:
         _settings = load_settings(config.extra.get("link_check"), config.site_name)
     except SettingsError as error:
@@ -80,7 +82,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Check the built site: internal links always, external ones on request."""
     site_dir = Path(config.site_dir)
-    pages = scan_site(site_dir)
+    pages = _scanned_pages(site_dir)
     root = Path(config.config_file_path).parent
     already_reported = _reported_by_mkdocs()
     base_path = urlsplit(config.site_url or "").path or "/"
@@ -91,6 +93,17 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         log.warning("%s", _in_source_terms(problem, root))
     if os.environ.get("CHECK_EXTERNAL_LINKS") == "1":
         _check_external_links(pages, config)
+
+
+def _scanned_pages(site_dir: Path) -> dict[str, object]:
+    """Pages scanned during the build from their single parse, plus any other .html
+    file in the site (written by another plugin, say), read from disk."""
+    pages = built_pages.scanned()
+    for file in sorted(site_dir.rglob("*.html")):
+        relative = file.relative_to(site_dir).as_posix()
+        if relative not in pages and file.is_file():
+            pages[relative] = scan_html(relative, file.read_text(encoding="utf-8", errors="replace"))
+    return dict(sorted(pages.items()))
 
 
 def _check_external_links(pages, config: MkDocsConfig) -> None:
@@ -135,10 +148,11 @@ def _in_source_terms(problem: InternalProblem, root: Path) -> str:
         return f"{problem.page} (theme or generated page): {problem}"
     text = source.read_text(encoding="utf-8")
     shown = source.relative_to(root).as_posix() if source.is_relative_to(root) else source.as_posix()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if problem.url in line:
-            return f"{shown}:{number}: link '{problem.url}': {problem.problem} — {problem.fix}"
-    return f"{shown} (built as {problem.page}, line {problem.line}): link '{problem.url}': {problem.problem} — {problem.fix}"
+    position = text.find(problem.url)
+    if position >= 0:
+        number = text.count("\n", 0, position) + 1
+        return f"{shown}:{number}: {problem.kind} '{problem.url}': {problem.problem} — {problem.fix}"
+    return f"{shown} (built as {problem.page}): {problem.kind} '{problem.url}': {problem.problem} — {problem.fix}"
 
 
 def _require_settings() -> Settings:

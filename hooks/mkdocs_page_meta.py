@@ -10,11 +10,11 @@
 from __future__ import annotations
 
 import datetime
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from git_history import last_commit_dates
 from mkdocs.exceptions import PluginError
 
 if TYPE_CHECKING:
@@ -22,18 +22,22 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 _repository: dict[str, str] = {}
+_commit_dates: dict[Path, str] = {}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Validate ``extra.repository`` once per build."""
+    """Validate ``extra.repository`` and read every page's last commit date, once per build."""
     _repository.clear()
     _repository.update(_repository_settings(config.extra.get("repository") or {}))
+    _commit_dates.clear()
+    _commit_dates.update(last_commit_dates(Path(config.docs_dir)))
     return config
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     """Give the template the review date and the repository links."""
-    reviewed = page.meta.get("last_reviewed") or _git_date(Path(page.file.abs_src_path))
+    source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
+    reviewed = page.meta.get("last_reviewed") or (_commit_dates.get(source.resolve(), "") if source else "")
     page.meta["last_reviewed_display"] = _display_date(str(reviewed)) if reviewed else ""
     if _repository.get("url"):
         base, branch = _repository["url"].rstrip("/"), _repository["branch"]
@@ -52,16 +56,6 @@ def _repository_settings(raw: dict[str, Any]) -> dict[str, str]:
         raise PluginError(f"mkdocs.yml: extra.repository.url '{url}' is not an https address — "
                           "write the repository's address, e.g. https://github.com/OWNER/REPO, or leave it empty")
     return {"url": url, "branch": str(raw.get("branch") or "main"), "docs_path": str(raw.get("docs_path") or "docs/")}
-
-
-def _git_date(path: Path) -> str:
-    """The date of the last commit that touched ``path``, or "" outside a git checkout."""
-    try:
-        completed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path.name], cwd=path.parent,
-                                   capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return completed.stdout.strip() if completed.returncode == 0 else ""
 
 
 def _display_date(value: str) -> str:

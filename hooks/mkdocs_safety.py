@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import built_pages
 from extra_settings import load_extra_settings
+from link_check.html_scan import scan_tree
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -162,7 +164,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """Check the finished page against the allowlist, then secure its links and policy."""
     state = _require_state()
     return _secure_page(output, state.page_hashes.get(page.file.src_uri, set()), _shown_path(page, state),
-                        _source_text(page))
+                        _source_text(page), page.file.dest_uri)
 
 
 @event_priority(-100)
@@ -171,7 +173,7 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
     if not template_name.endswith(".html"):
         return output_content
     state = _require_state()
-    return _secure_page(output_content, state.page_hashes.get(template_name, set()), template_name, "")
+    return _secure_page(output_content, state.page_hashes.get(template_name, set()), template_name, "", template_name)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
@@ -243,8 +245,9 @@ def _theme_script_hashes(template_name: str, context: dict[str, Any], probe_page
     return state.theme_hashes[key]
 
 
-def _secure_page(html: str, allowed_hashes: set[str], shown: str, source: str) -> str:
-    """Parse once: refuse what is not allowed, add noreferrer, add the policy."""
+def _secure_page(html: str, allowed_hashes: set[str], shown: str, source: str, dest: str = "") -> str:
+    """Parse once: refuse what is not allowed, add noreferrer, add the policy, and hand
+    the link check its scan of the same parse."""
     state = _require_state()
     tree = parse_document(html)
     errors = [violation.render(shown, violation.line_in(source))
@@ -253,6 +256,8 @@ def _secure_page(html: str, allowed_hashes: set[str], shown: str, source: str) -
         raise PluginError("\n".join(dict.fromkeys(errors)))
     add_noreferrer(tree)
     output = tree.html  # lexbor writes the doctype back
+    if dest:
+        built_pages.record(scan_tree(dest, tree, output))
     if not state.settings.content_security_policy or _serving:
         return output  # the preview server's live reload is inline; `make build` applies the policy
     state.script_hashes.update(allowed_hashes)

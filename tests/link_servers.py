@@ -17,7 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 PAGE = (b"<!doctype html><html><head><title>Fixture</title></head><body>"
-        b"<h1 id='present'>Present</h1><a name='named'>x</a><p>text</p></body></html>")
+        b"<h1 id='present'>Present</h1><a name='named'>x</a><p>text</p>"
+        b"<h2 id='M&#248;lmer'>Character reference</h2><h2 id=\"100%\">Percent</h2>"
+        b"<h2 id=late>Unquoted</h2></body></html>")
 
 
 class LoopbackServer:

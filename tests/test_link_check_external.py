@@ -440,3 +440,38 @@ def test_public_addresses_are_public():
     assert is_public_address("93.184.216.34") and is_public_address("2606:4700::1111")
     assert not any(is_public_address(a) for a in ("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1",
                                                    "169.254.169.254", "fe80::1", "fc00::1", "::1", "240.0.0.1"))
+
+
+# External anchors: a real parse, the HTML standard's fragment rules, GitHub's conventions
+
+
+def test_external_fragments_follow_the_html_standard(fresh):
+    server = fresh()
+    page = server.url("/page")
+    fragments = {"present", "named", "M%C3%B8lmer", "100%", "late", "top", "TOP", "present:~:text=Present",
+                 ":~:text=text", "absent", "Present"}
+    pages = {"a.html": scan_html("a.html", "".join(f'<a href="{page}#{f}">x</a>' for f in sorted(fragments)))}
+    report = check_external(collect_external(pages), settings(), cache=None)
+    verdicts = {row["url"].split("#", 1)[1]: row["verdict"] for row in report.rows}
+    assert verdicts == {fragment: "ok" for fragment in fragments - {"absent", "Present"}} | {
+        "absent": "broken", "Present": "broken"}  # ids are case-sensitive
+    assert server.requests == {("GET", "/page"): 1}
+
+
+def test_pdf_page_fragment_is_not_an_anchor(host_a):
+    result, _ = check(host_a.url("/pdf"), fragments=["page=3"])
+    assert result.verdict == "ok"
+    assert result.fragments_missing == []
+
+
+@pytest.mark.parametrize(("fragment", "found"), [
+    ("installation", True), ("user-content-installation", True), ("L14", True), ("L14-L29", True),
+    ("L14C2-L15C9", True), ("missing", False), ("l14", False),
+])
+def test_github_conventions(fragment, found):
+    from link_check.external import fragments_found
+
+    html = '<article><h2 id="user-content-installation">Installation</h2></article>'
+    assert (fragment in fragments_found(html, [fragment], "github.com")) is found
+    if fragment.startswith(("installation", "L")):
+        assert fragment not in fragments_found(html, [fragment], "example.org")  # only on GitHub

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import xml.parsers.expat
 from pathlib import Path, PurePosixPath
@@ -51,9 +50,9 @@ def symlink_problems(path: Path, docs_dir: Path) -> list[Finding]:
     return []
 
 
-def static_file_problems(relative: str, path: Path, theme_files: set[str]) -> list[Finding]:
+def static_file_problems(relative: str, path: Path, theme_dirs: list[str]) -> list[Finding]:
     """Problems with one file that MkDocs will copy into the site as it is."""
-    if relative.lower() in theme_files:
+    if shadows_theme_file(relative, theme_dirs):
         return [Finding(1, f"'{relative}' would replace the theme's own file of that name",
                         "rename it: the theme's file (the quick exit, the site's styles...) must not be replaced")]
     suffix = PurePosixPath(relative).suffix.lower()
@@ -66,14 +65,35 @@ def static_file_problems(relative: str, path: Path, theme_files: set[str]) -> li
     return []
 
 
-def theme_file_names(theme_dirs: list[str]) -> set[str]:
-    """Every file the theme (with its overrides) puts into the site, lower-cased."""
-    names = set()
+def shadows_theme_file(relative: str, theme_dirs: list[str]) -> bool:
+    """Whether the theme (with its overrides) has a file at this path in the site.
+
+    Checked per docs file rather than by listing the theme (Material ships thousands of
+    icons). Case-insensitively, since some hosts serve from case-insensitive disks.
+    """
     for theme_dir in theme_dirs:
-        for folder, _, files in os.walk(theme_dir):
-            for name in files:
-                names.add(Path(folder, name).relative_to(theme_dir).as_posix().lower())
-    return names
+        folder = Path(theme_dir)
+        *parents, name = PurePosixPath(relative).parts
+        for part in parents:
+            match = _entry(folder, part)
+            if match is None:
+                break
+            folder = match
+        else:
+            found = _entry(folder, name)
+            if found is not None and found.is_file():
+                return True
+    return False
+
+
+def _entry(folder: Path, name: str) -> Path | None:
+    exact = folder / name
+    if exact.exists():
+        return exact
+    if not folder.is_dir():
+        return None
+    lowered = name.lower()
+    return next((child for child in folder.iterdir() if child.name.lower() == lowered), None)
 
 
 def svg_problems(data: bytes) -> list[Finding]:

@@ -26,11 +26,13 @@ import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
+from link_check.html_scan import ids_in_html
+from link_check.internal import indicated_anchor
 from link_check.settings import Settings
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -38,6 +40,7 @@ PERMANENT_REDIRECTS = {301, 308}
 # Bot walls and logins: the page may well exist; a person must look.
 UNVERIFIABLE_STATUSES = {401, 403, 407, 999}
 GONE_STATUSES = {404, 410}
+GITHUB_LINES = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")
 # The test suite runs its servers on loopback and opts in with this variable; nothing in
 # mkdocs.yml can set it. It allows loopback only, never private or link-local addresses.
 ALLOW_LOOPBACK_ENV = "LINK_CHECK_ALLOW_LOOPBACK_FOR_TESTS"
@@ -297,20 +300,27 @@ class ExternalChecker:
             raise _Retry(f"network error ({_reason(error)})") from None
 
     async def _find_fragments(self, response: aiohttp.ClientResponse, fragments: list[str]) -> set[str]:
-        """Read only as much of the page as it takes to find every fragment (or the cap)."""
-        wanted = {fragment: _anchor_pattern(fragment) for fragment in fragments}
-        found: set[str] = set()
-        text, size = "", 0
+        """Read the page (up to the cap) and find the fragments in a real HTML5 parse.
+
+        A cheap byte search decides when a parse is worth doing, so a page whose ids all
+        appear early is not read to the end; a parse happens again only once the body
+        has doubled, so the work stays linear in the bytes read.
+        """
+        host = response.url.host or ""
+        charset = response.charset or "utf-8"
+        body = bytearray()
+        parsed_at = 0
         async for chunk in response.content.iter_chunked(65_536):
-            text += chunk.decode("utf-8", errors="replace")
-            size += len(chunk)
-            for fragment, pattern in wanted.items():
-                if fragment not in found and pattern.search(text):
-                    found.add(fragment)
-            if len(found) == len(wanted) or size >= self.settings.max_body_bytes:
+            body += chunk
+            if len(body) >= self.settings.max_body_bytes:
                 break
-            text = text[-4096:]  # keep a tail so an id split across chunks is still seen
-        return found
+            if len(body) >= 2 * parsed_at and all(_may_contain(body, fragment) for fragment in fragments):
+                parsed_at = len(body)
+                found = fragments_found(bytes(body).decode(charset, errors="replace"), fragments, host)
+                if len(found) == len(fragments):
+                    return found
+        return fragments_found(bytes(body[:self.settings.max_body_bytes]).decode(charset, errors="replace"),
+                               fragments, host)
 
     # Retries
 
@@ -383,8 +393,28 @@ def retry_after_seconds(value: str | None, cap: float, now: float | None = None)
     return max(0.0, min(when - (now if now is not None else time.time()), cap))
 
 
-def _anchor_pattern(fragment: str) -> re.Pattern[str]:
-    return re.compile(r"""\s(?:id|name)\s*=\s*(["']?)""" + re.escape(fragment) + r"""\1(?=[\s>/])""")
+def fragments_found(html: str, fragments: Iterable[str], host: str = "") -> set[str]:
+    """The fragments that name a place in ``html``, by the HTML standard's rules (raw id,
+    then percent-decoded; ``#top``; text directives), plus GitHub's conventions on
+    github.com: rendered headings get a ``user-content-`` id prefix, and ``#L14`` or
+    ``#L14-L29`` select lines of a file view."""
+    anchors = ids_in_html(html)
+    on_github = host == "github.com" or host.endswith(".github.com")
+    found = set()
+    for fragment in fragments:
+        if indicated_anchor(fragment, anchors):
+            found.add(fragment)
+        elif on_github and (GITHUB_LINES.match(fragment) or
+                            indicated_anchor("user-content-" + fragment.split(":~:", 1)[0], anchors)):
+            found.add(fragment)
+    return found
+
+
+def _may_contain(body: bytearray, fragment: str) -> bool:
+    """Whether the fragment's last few characters could be in the body yet (decoded
+    forms only; a character reference makes this say no until the end is read)."""
+    tail = unquote(fragment.split(":~:", 1)[0])[-8:]
+    return not tail or tail.encode("utf-8", errors="ignore") in body
 
 
 def _is_ip_literal(host: str) -> bool:

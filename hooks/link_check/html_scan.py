@@ -1,20 +1,43 @@
-"""Read built HTML pages: the anchors each page offers and the links it contains."""
+"""Read built HTML pages as a browser does: the anchors each page offers and every URL
+it links to or loads.
+
+Parsed with lexbor (selectolax), a WHATWG-conformant HTML5 parser, so an ``<a>`` that is
+never closed still links, the first of duplicated attributes wins, character
+references are decoded and an ``<a>`` inside ``<textarea>`` is only text. Relative
+URLs resolve against the document's ``<base href>`` when it has one.
+"""
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+# Every attribute through which a page links to, or loads, another resource.
+URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "a": ("href",), "area": ("href",), "link": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
+    "script": ("src",), "iframe": ("src",), "frame": ("src",), "video": ("src", "poster"), "audio": ("src",),
+    "track": ("src",), "embed": ("src",), "object": ("data",), "input": ("src",), "blockquote": ("cite",),
+    "q": ("cite",), "ins": ("cite",), "del": ("cite",),
+}
+# <link rel> values that name another document rather than a resource of this one.
+NOT_CHECKED_LINK_RELS = {"canonical", "alternate", "preconnect", "dns-prefetch"}
+BASE_PLACEHOLDER = "http://site.invalid/"
 
 
 @dataclass(frozen=True)
 class Link:
-    """One link found in a built page."""
+    """One URL found in a built page."""
 
     page: str       # the page's path in the site, e.g. "values/index.html"
-    url: str        # the href as written
-    line: int
+    url: str        # the attribute value as written (entities decoded)
+    line: int = 0   # kept for callers that have a line; the HTML5 parser does not report one
     text: str = ""
+    attribute: str = "href"   # e.g. "img src", "a href"
+    base: str = ""  # the document's <base href> when it has one, resolved against the page
 
 
 @dataclass
@@ -26,45 +49,43 @@ class ScannedPage:
     links: list[Link] = field(default_factory=list)
 
 
-class _PageParser(HTMLParser):
-    def __init__(self, path: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = ScannedPage(path)
-        self._open_link: tuple[str, int] | None = None
-        self._text: list[str] = []
+def scan_tree(path: str, tree: LexborHTMLParser, html: str = "") -> ScannedPage:
+    """Scan one parsed page (the parse is shared with the other post-build checks).
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if attributes.get("id"):
-            self.page.anchors.add(attributes["id"])
+    With the page's ``html``, each link also gets the line where its value is written
+    (looked up forward in a bounded window, so the cost stays linear).
+    """
+    page = ScannedPage(path)
+    finder = _LineFinder(html)
+    root = tree.root
+    if root is None:
+        return page
+    base = _document_base(path, tree)
+    for node in root.traverse(include_text=False):
+        attributes = node.attributes
+        element_id = attributes.get("id")
+        if element_id:
+            page.anchors.add(element_id)
+        tag = node.tag
         if tag == "a" and attributes.get("name"):
-            self.page.anchors.add(attributes["name"])
-        if tag == "a" and attributes.get("href") is not None:
-            self._open_link = (attributes["href"] or "", self.getpos()[0])
-            self._text = []
-
-    def handle_data(self, data: str) -> None:
-        if self._open_link:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._open_link:
-            url, line = self._open_link
-            text = " ".join("".join(self._text).split())
-            self.page.links.append(Link(self.page.path, url, line, text))
-            self._open_link = None
+            page.anchors.add(attributes["name"])
+        for attribute in URL_ATTRIBUTES.get(tag, ()):
+            value = attributes.get(attribute)
+            if value is None or (tag == "link" and _not_checked_link(attributes.get("rel"))):
+                continue
+            urls = _srcset_urls(value) if attribute == "srcset" else [value]
+            text = " ".join(node.text(deep=True).split()) if tag == "a" else ""
+            page.links += [Link(path, url, finder.line_of(url), text, f"{tag} {attribute}", base) for url in urls]
+    return page
 
 
 def scan_html(path: str, html: str) -> ScannedPage:
     """Scan one page's HTML."""
-    parser = _PageParser(path)
-    parser.feed(html)
-    parser.close()
-    return parser.page
+    return scan_tree(path, LexborHTMLParser(html), html)
 
 
 def scan_site(site_dir: Path) -> dict[str, ScannedPage]:
-    """Scan every .html file under ``site_dir``, keyed by its site-relative path."""
+    """Scan every .html file under ``site_dir`` (files only), keyed by its site-relative path."""
     pages = {}
     for file in sorted(site_dir.rglob("*.html")):
         if not file.is_file():
@@ -77,3 +98,50 @@ def scan_site(site_dir: Path) -> dict[str, ScannedPage]:
 def ids_in_html(html: str) -> set[str]:
     """Every id and <a name> in an HTML document (used for external pages)."""
     return scan_html("", html).anchors
+
+
+class _LineFinder:
+    """Lines of attribute values in document order; 0 when a value is not found nearby
+    (written with character references, for instance)."""
+
+    WINDOW = 65_536
+
+    def __init__(self, html: str) -> None:
+        self.html, self.cursor, self.line = html, 0, 1
+
+    def line_of(self, value: str) -> int:
+        if not self.html or not value:
+            return 0
+        position = self.html.find(value, self.cursor, self.cursor + self.WINDOW + len(value))
+        if position < 0:
+            return 0
+        self.line += self.html.count("\n", self.cursor, position)
+        self.cursor = position
+        return self.line
+
+
+def _document_base(path: str, tree: LexborHTMLParser) -> str:
+    """The first <base href>, resolved against the page (HTML: "the frozen base URL"):
+    a site-relative folder such as "docs/", an absolute URL, or "" when there is none."""
+    for node in tree.css("base[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        page_url = BASE_PLACEHOLDER + path
+        try:
+            resolved = urljoin(page_url, href)
+            parts = urlsplit(resolved)
+        except ValueError:
+            return ""
+        if resolved.startswith(BASE_PLACEHOLDER):
+            folder = posixpath.dirname(parts.path.lstrip("/") + "x")
+            return folder + "/" if folder else "./"
+        return resolved
+    return ""
+
+
+def _not_checked_link(rel: str | None) -> bool:
+    return bool(set((rel or "").lower().split()) & NOT_CHECKED_LINK_RELS)
+
+
+def _srcset_urls(value: str) -> list[str]:
+    """The URL of each candidate in a srcset ("a.png 1x, b.png 2x")."""
+    return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]

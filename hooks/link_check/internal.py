@@ -1,7 +1,13 @@
 """Internal links on the final HTML: pages, files, anchors, mailto: and tel:.
 
 MkDocs' own ``validation:`` reads Markdown. This reads what readers get, so it also
-sees links in raw HTML, theme templates, generated pages and anchors added by hooks.
+sees links in raw HTML, theme templates, generated pages and anchors added by hooks,
+and every URL a page loads (images, scripts, stylesheets, media), not only ``<a href>``.
+
+Fragments follow the HTML standard's "find a potential indicated element": the raw
+fragment is tried first, then its percent-decoded form; ``#top`` (any case) and an
+empty fragment mean the top of the document; a text directive (``:~:text=…``) is not
+part of the id.
 """
 
 from __future__ import annotations
@@ -34,8 +40,19 @@ class InternalProblem:
     target: str = ""      # the site file the link resolves to, when it resolves
     fragment: str = ""
 
+    kind: str = "link"    # "link", or the element and attribute, e.g. "img src"
+
     def __str__(self) -> str:
-        return f"{self.page}:{self.line}: link '{self.url}': {self.problem} — {self.fix}"
+        where = f"{self.page}:{self.line}" if self.line else self.page
+        return f"{where}: {self.kind} '{self.url}': {self.problem} — {self.fix}"
+
+
+def indicated_anchor(fragment: str, anchors: set[str]) -> bool:
+    """Whether ``fragment`` (without '#') names a place in a page with ``anchors``."""
+    fragment = fragment.split(":~:", 1)[0]  # text fragment directives are not ids
+    if fragment == "" or fragment.lower() == "top":
+        return True
+    return fragment in anchors or unquote(fragment) in anchors
 
 
 def is_external(url: str) -> bool:
@@ -89,6 +106,10 @@ def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_p
             return _problem(link, f"points outside the site (it is served under '{base}')",
                             "use a relative link to a page of the site")
         target = _resolve("", parts.path[len(base):] or ".")
+    elif link.base and not link.base.endswith("/") and "://" in link.base:
+        return None  # <base href> on another site: every relative link leaves this one
+    elif link.base:
+        target = _resolve(posixpath.join(link.base, "x"), parts.path) if parts.path else link.page
     else:
         target = _resolve(link.page, parts.path)
     if target is None:
@@ -97,12 +118,11 @@ def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_p
         target = posixpath.join(target, "index.html")
     if target not in pages and not (site_dir / target).is_file():
         return _problem(link, f"no file '{target}' in the built site", "fix the path, or add the page or file")
-    if parts.fragment:
-        anchor = unquote(parts.fragment)
-        if target in pages and anchor not in pages[target].anchors:
-            return InternalProblem(link.page, link.line, link.url, f"'{target}' has no anchor '#{anchor}'",
-                                   "use an id that exists on that page (see its headings' permalinks)",
-                                   target, anchor)
+    if parts.fragment and target in pages and not indicated_anchor(parts.fragment, pages[target].anchors):
+        anchor = unquote(parts.fragment.split(":~:", 1)[0])
+        return InternalProblem(link.page, link.line, link.url, f"'{target}' has no anchor '#{anchor}'",
+                               "use an id that exists on that page (see its headings' permalinks)",
+                               target, anchor, _kind(link))
     return None
 
 
@@ -138,4 +158,8 @@ def _check_tel(link: Link, number: str) -> InternalProblem | None:
 
 
 def _problem(link: Link, problem: str, fix: str) -> InternalProblem:
-    return InternalProblem(link.page, link.line, link.url, problem, fix)
+    return InternalProblem(link.page, link.line, link.url, problem, fix, kind=_kind(link))
+
+
+def _kind(link: Link) -> str:
+    return "link" if link.attribute in ("a href", "area href") else link.attribute
