@@ -12,6 +12,7 @@ part of the id.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -71,16 +72,39 @@ def check_internal(pages: dict[str, ScannedPage], site_dir: Path, base_path: str
     root-relative links such as Material's 404 page use.
     """
     problems = []
+    files = SiteFiles(site_dir)
     for page in pages.values():
         for link in page.links:
-            problem = check_link(link, pages, site_dir, base_path)
+            problem = check_link(link, pages, site_dir, base_path, files)
             if problem:
                 problems.append(problem)
     return problems
 
 
-def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_path: str = "/") -> InternalProblem | None:
+class SiteFiles:
+    """Every file and folder of the built site, listed once: a link check is then a set
+    lookup, not a filesystem call (Material's navigation puts every page on every page)."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.files: set[str] = set()
+        self.folders: set[str] = set()
+        for folder, subfolders, names in os.walk(site_dir):
+            relative = Path(folder).relative_to(site_dir).as_posix()
+            prefix = "" if relative == "." else relative + "/"
+            self.folders.update(prefix + name for name in subfolders)
+            self.files.update(prefix + name for name in names)
+
+    def is_file(self, path: str) -> bool:
+        return path in self.files
+
+    def is_dir(self, path: str) -> bool:
+        return path in self.folders
+
+
+def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_path: str = "/",
+               files: SiteFiles | None = None) -> InternalProblem | None:
     """Check one link; ``None`` when it is fine or not internal."""
+    files = files or SiteFiles(site_dir)
     url = link.url.strip()
     try:
         parts = urlsplit(url)
@@ -114,9 +138,9 @@ def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_p
         target = _resolve(link.page, parts.path)
     if target is None:
         return _problem(link, "points outside the site", "link to a file inside docs/, or use its https address")
-    if (site_dir / target).is_dir() and (site_dir / target / "index.html").is_file():
+    if files.is_dir(target) and files.is_file(posixpath.join(target, "index.html")):
         target = posixpath.join(target, "index.html")
-    if target not in pages and not (site_dir / target).is_file():
+    if target not in pages and not files.is_file(target):
         return _problem(link, f"no file '{target}' in the built site", "fix the path, or add the page or file")
     if parts.fragment and target in pages and not indicated_anchor(parts.fragment, pages[target].anchors):
         anchor = unquote(parts.fragment.split(":~:", 1)[0])

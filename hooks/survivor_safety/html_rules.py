@@ -190,6 +190,8 @@ def _attribute_violations(node: LexborNode, tag: str, site_host: str) -> list[Vi
 
 
 def _url_violations(url: str, attribute: str, loads: bool, site_host: str) -> list[Violation]:
+    if ":" not in url and not (loads and ("//" in url or "\\" in url)):
+        return []  # a relative URL: no scheme, no host (the common case, checked cheaply)
     cleaned = URL_DROP.sub("", url.strip(URL_STRIP))
     scheme = SCHEME.match(cleaned)
     if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:

@@ -1,0 +1,129 @@
+"""What all the project's hooks cost a build, as ratios against the same build without them.
+
+Run: .venv/bin/python benchmarks/hooks_benchmark.py [--repeat 3] [--sizes 100,1000]
+
+1. The real site, built with every hook in mkdocs.yml and with none.
+2. Generated sites of 100 and 1,000 pages, each page with 10 citations (over a 200-entry
+   bibliography) and 5 links (internal pages, anchors and an outside address), with the
+   same theme, overrides and Markdown extensions as the real site.
+
+The target (issue "One pass over the built HTML") is at most 1.5x, with the cost per
+page flat as the site grows. Each build runs in this process through MkDocs' own API;
+times are medians. Without hooks, the templates still get the two values the safety
+hook would give them, so both builds render the same theme.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+
+def timed_build(config_file: Path, site_dir: Path, with_hooks: bool) -> float:
+    config = load_config(str(config_file), site_dir=str(site_dir), strict=False)
+    if not with_hooks:
+        hooks = [name for name in config.plugins if name.endswith(".py")]
+        for name in hooks:
+            del config.plugins[name]
+        config.plugins.events = {event: [h for h in handlers if not str(getattr(h, "__module__", "")).endswith(".py")]
+                                 for event, handlers in config.plugins.events.items()}
+        safety = config.extra.setdefault("survivor_safety", {})
+        safety.setdefault("safety_page_url", "staying-safe-online/")
+    start = time.perf_counter()
+    build(config)
+    return time.perf_counter() - start
+
+
+def median_build(config_file: Path, with_hooks: bool, repeat: int) -> float:
+    with tempfile.TemporaryDirectory() as site_dir:
+        timed_build(config_file, Path(site_dir), with_hooks)  # warm-up: imports, theme
+        return statistics.median(timed_build(config_file, Path(site_dir), with_hooks) for _ in range(repeat))
+
+
+def generate_site(root: Path, pages: int, citations_per_page: int = 10, links_per_page: int = 5,
+                  entries: int = 200) -> Path:
+    """A site shaped like ours: front matter, citations, links, the glossary, a Sources page."""
+    docs = root / "docs"
+    (docs / "_data").mkdir(parents=True)
+    (docs / "_snippets").mkdir()
+    (docs / "_snippets" / "abbreviations.md").write_text("*[NSN]: National Survivor Network\n")
+    lines = ["references:"]
+    for n in range(entries):
+        lines += [f"- id: source-{n:04d}", "  type: report", f"  title: \"Report number {n} & <notes>\"",
+                  "  author:", f"    - {{family: Author{n % 37}, given: Ann}}", "  publisher: Example Press",
+                  f"  issued: \"{1990 + n % 30}-05\"", f"  URL: https://example.org/{n}",
+                  "  custom: {confidence: verified}"]
+    (docs / "_data" / "bibliography.yaml").write_text("\n".join(lines) + "\n")
+    nav = []
+    for page in range(pages):
+        body = [f"---\ntitle: Page {page}\ndescription: A generated page about policy.\n---\n", f"# Page {page}\n"]
+        for c in range(citations_per_page):
+            key = f"source-{(page * citations_per_page + c) % entries:04d}"
+            body.append(f"## Section {c}\n\nA claim the NSN makes about policy [@{key}, p. {c + 1}]. "
+                        "Some more ordinary text follows so the page is not empty.\n")
+        targets = [f"page-{(page + k + 1) % pages:04d}.md#section-{k}" for k in range(links_per_page - 1)]
+        links = [f"[see also {k}]({target})" for k, target in enumerate(targets)]
+        links.append("[an outside source](https://example.org/report)")
+        body.append("## Related\n\n" + ", ".join(links) + ".\n")
+        (docs / f"page-{page:04d}.md").write_text("\n".join(body))
+        nav.append(f"  - page-{page:04d}.md")
+    (docs / "index.md").write_text("---\ndescription: Home.\n---\n# Home\n\nWelcome.\n")
+    (docs / "sources.md").write_text("---\ndescription: Sources.\n---\n# Sources\n\n<!-- citations:sources-list -->\n")
+    (docs / "staying-safe-online.md").write_text("---\ndescription: Safety.\n---\n# Staying safe online\n\nAdvice.\n")
+    hooks = "\n".join(f"  - {ROOT / 'hooks' / name}" for name in (
+        "mkdocs_contributors.py", "mkdocs_citations.py", "mkdocs_safety.py", "mkdocs_links.py", "mkdocs_page_meta.py"))
+    config = root / "mkdocs.yml"
+    config.write_text(
+        "site_name: Benchmark\nexclude_docs: |\n  _data/\n  _snippets/\n"
+        f"theme:\n  name: material\n  font: false\n  custom_dir: {ROOT / 'overrides'}\n"
+        f"hooks:\n{hooks}\n"
+        "markdown_extensions:\n  - abbr\n  - attr_list\n  - md_in_html\n  - footnotes\n  - tables\n"
+        "  - toc:\n      permalink: true\n  - pymdownx.details\n  - pymdownx.superfences\n"
+        f"  - pymdownx.snippets:\n      check_paths: true\n      base_path: [{docs / '_snippets'}]\n"
+        "      auto_append: [abbreviations.md]\n"
+        "plugins: [search]\n"
+        "extra:\n  generator: false\n  citations:\n    bibliography: docs/_data/bibliography.yaml\n"
+        "  survivor_safety:\n    quick_exit_url: https://www.weather.gov/\n"
+        "nav:\n  - index.md\n  - sources.md\n  - staying-safe-online.md\n" + "\n".join(nav) + "\n"
+    )
+    return config
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", default="100,1000")
+    args = parser.parse_args()
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat} builds\n")
+    print(f"{'site':>16} {'pages':>6} {'without s':>10} {'with s':>8} {'ratio':>6} {'ms/page':>8}")
+    without = median_build(ROOT / "mkdocs.yml", False, args.repeat)
+    with_hooks = median_build(ROOT / "mkdocs.yml", True, args.repeat)
+    pages = len(list((ROOT / "docs").glob("*.md")))
+    print(f"{'the real site':>16} {pages:>6} {without:>10.3f} {with_hooks:>8.3f} {with_hooks / without:>6.2f} "
+          f"{(with_hooks - without) / pages * 1e3:>8.1f}")
+    for size in (int(value) for value in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            config = generate_site(Path(tmp), size)
+            without = median_build(config, False, args.repeat)
+            with_hooks = median_build(config, True, args.repeat)
+        print(f"{'generated':>16} {size:>6} {without:>10.3f} {with_hooks:>8.3f} {with_hooks / without:>6.2f} "
+              f"{(with_hooks - without) / size * 1e3:>8.1f}")
+    print("\nms/page: what the hooks add per page; flat as the site grows means linear cost.")
+
+
+if __name__ == "__main__":
+    main()
