@@ -475,3 +475,20 @@ def test_github_conventions(fragment, found):
     assert (fragment in fragments_found(html, [fragment], "github.com")) is found
     if fragment.startswith(("installation", "L")):
         assert fragment not in fragments_found(html, [fragment], "example.org")  # only on GitHub
+
+
+def test_cache_entries_of_the_wrong_shape_are_dropped_not_a_traceback(tmp_path):
+    path = tmp_path / "cache.json"
+    good = {"url": "https://a.example/", "verdict": "ok", "detail": "200", "checked_at": 1e12,
+            "fragments_checked": ["x"]}
+    path.write_text(json.dumps({"version": 1, "entries": {
+        "https://a.example/": good,
+        "https://b.example/": {"verdict": "ok", "checked_at": "yesterday", "fragments_checked": 3},
+        "https://c.example/": [1, 2],
+        "https://d.example/": {**good, "url": "https://d.example/", "verdict": "fine"},
+        "https://e.example/": {**good, "url": "https://e.example/", "status": True},
+    }}))
+    cache = LinkCache(path, settings())
+    assert list(cache.entries) == ["https://a.example/"]
+    assert cache.fresh("https://a.example/", {"x"}, now=1e12).verdict == "ok"
+    assert cache.fresh("https://b.example/", set(), now=1e12) is None
