@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from generated_bibliography import write_bibliography
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -73,13 +74,7 @@ def median_build(config_file: Path, with_hook: bool, repeat: int) -> tuple[float
 def generate_site(root: Path, pages: int, citations_per_page: int, entries: int) -> Path:
     docs = root / "docs"
     (docs / "_data").mkdir(parents=True)
-    lines = ["references:"]
-    for n in range(entries):
-        lines += [f"- id: source-{n:04d}", "  type: report", f"  title: \"Report number {n} & <notes>\"",
-                  "  author:", f"    - {{family: Author{n % 37}, given: Ann}}", "  publisher: Example Press",
-                  f"  issued: \"{1990 + n % 30}-05\"", f"  URL: https://example.org/{n}",
-                  "  custom: {confidence: verified}"]
-    (docs / "_data" / "bibliography.yaml").write_text("\n".join(lines) + "\n")
+    write_bibliography(docs / "_data" / "bibliography.yaml", entries)
     nav = []
     for page in range(pages):
         body = [f"# Page {page}\n"]
