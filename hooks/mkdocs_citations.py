@@ -6,8 +6,11 @@ Order of work in a build:
 2. ``on_files``: read every page once to check its citations (an unknown key or bad
    syntax stops the build, with file and line), collect backlinks for the Sources page,
    warn about sources nothing cites, and add the CSL-JSON, BibTeX and RIS exports.
-3. ``on_page_markdown``: replace citations with links, append References and "Cite
-   this page", and generate the Sources list.
+3. ``on_page_markdown``: replace citations with placeholders for their links, append
+   References and "Cite this page", and generate the Sources list.
+4. ``on_page_content``: put the HTML of citations, references and "Cite this page" in
+   place of the placeholders (built from bibliography text with HTML escaping, it never
+   passes through Markdown), and tell MkDocs about the anchors it carries.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from citations.apa import Styler
 from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
 from citations.exports import to_bibtex, to_csl_json, to_ris
 from citations.render import UnknownKeyError, cite_this_page_html, locate_citations, render_page
+from citations.slots import HtmlSlots
 from citations.sources_page import Backlink, sources_markdown
 from citations.syntax import CitationSyntaxError
 from extra_settings import load_extra_settings
@@ -59,6 +63,7 @@ class _BuildState:
         self.styler = Styler(bibliography)
         self.config_dir = config_dir
         self.backlinks: dict[str, list[Backlink]] = {}
+        self.slots: dict[str, HtmlSlots] = {}   # per page, between markdown and content
 
 
 _state: _BuildState | None = None
@@ -103,11 +108,22 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Render citations; on the Sources page, generate the list of sources."""
     state = _require_state()
+    slots = state.slots[page.file.src_uri] = HtmlSlots()
     if page.file.src_uri == state.settings.sources_page:
-        return _render_sources_page(markdown, page, state)
-    rendered = render_page(markdown, state.styler)
+        return _render_sources_page(markdown, page, state, slots)
+    rendered = render_page(markdown, state.styler, slots)
     page.meta["citation_meta"] = _citation_meta(page, config, rendered.cited_keys, state)
-    return rendered.markdown + _cite_this_page(page, config)
+    return rendered.markdown + "\n\n" + slots.slot(_cite_this_page(page, config)) + "\n"
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Fill the placeholders with their HTML; MkDocs validates links to their anchors."""
+    slots = _require_state().slots.pop(page.file.src_uri, None)
+    if slots is None:
+        return html
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids |= slots.ids
+    return slots.fill(html)
 
 
 # Helper functions
@@ -132,7 +148,7 @@ def _collect_backlinks(file: File, state: _BuildState) -> None:
         )
 
 
-def _render_sources_page(markdown: str, page: Page, state: _BuildState) -> str:
+def _render_sources_page(markdown: str, page: Page, state: _BuildState, slots: HtmlSlots) -> str:
     if not SOURCES_MARKER.search(markdown):
         log.warning(
             "%s: no '<!-- citations:sources-list -->' marker — add it where the list of "
@@ -140,7 +156,7 @@ def _render_sources_page(markdown: str, page: Page, state: _BuildState) -> str:
         )
         return markdown
     prefix = "../" * page.file.src_uri.count("/")
-    listing = sources_markdown(state.styler, state.backlinks, link_prefix=prefix)
+    listing = sources_markdown(state.styler, state.backlinks, link_prefix=prefix, slots=slots)
     return SOURCES_MARKER.sub(lambda _: listing, markdown, count=1)
 
 

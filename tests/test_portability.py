@@ -14,7 +14,7 @@ sys.path.insert(0, {str(HOOKS)!r})
 from citations import apa, bibliography, exports, render, sources_page, syntax
 bib = bibliography.load_bibliography({str(DOCS / '_data' / 'bibliography.yaml')!r})
 page = render.render_page("Text [@vera-unjust-burden-2018].", apa.Styler(bib))
-assert 'href="#ref-vera-unjust-burden-2018"' in page.markdown
+assert 'href="#ref-vera-unjust-burden-2018"' in page.fill(page.markdown)
 assert not any(name.startswith("mkdocs.") for name in sys.modules)
 print("ok")
 """

@@ -3,15 +3,15 @@
 A small formatter of our own rather than a CSL engine: the bibliography holds about
 twenty entries of nine types, citeproc-py does not add the year suffixes APA needs
 (2022a, 2022b) and would need lxml, and pandoc is a 160 MB binary. Every field value
-is HTML-escaped here; nothing from the data file reaches the page unescaped.
+is HTML-escaped here; nothing from the data file reaches the page unescaped. The HTML
+never passes through Markdown: pages receive it through placeholders (``citations.slots``),
+so no Markdown syntax in a title or a name can take effect.
 """
 
 from __future__ import annotations
 
 import re
 from html import escape, unescape
-
-from inert_text import inert_text
 from typing import Any
 
 from citations.bibliography import Bibliography, date_parts
@@ -75,8 +75,8 @@ class Styler:
         title = _title_html(entry)
         authors = entry.get("author")
         if not authors:
-            return f"{title} ({inert_text(date)})."
-        return f"{inert_text(reference_authors(authors))} ({inert_text(date)}). {title}"
+            return f"{title} ({escape(date)})."
+        return f"{escape(reference_authors(authors))} ({escape(date)}). {title}"
 
     def _date_text(self, entry: dict[str, Any], key: str) -> str:
         year_label = self.year_labels[key]
@@ -92,15 +92,15 @@ class Styler:
         pieces = []
         container = entry.get("container-title", "")
         if entry.get("type") == "article-journal" and container:
-            volume = f", <i>{inert_text(entry['volume'])}</i>" if entry.get("volume") else ""
-            issue = f"({inert_text(entry['issue'])})" if entry.get("issue") else ""
-            page = f", {inert_text(entry['page'])}" if entry.get("page") else ""
-            pieces.append(f"<i>{inert_text(container)}</i>{volume}{issue}{page}.")
+            volume = f", <i>{escape(entry['volume'])}</i>" if entry.get("volume") else ""
+            issue = f"({escape(entry['issue'])})" if entry.get("issue") else ""
+            page = f", {escape(entry['page'])}" if entry.get("page") else ""
+            pieces.append(f"<i>{escape(container)}</i>{volume}{issue}{page}.")
         elif container:
-            pieces.append(f"<i>{inert_text(container)}</i>.")
+            pieces.append(f"<i>{escape(container)}</i>.")
         publisher = entry.get("publisher", "")
         if publisher and publisher != _first_literal(entry):
-            pieces.append(f"{inert_text(publisher)}.")
+            pieces.append(f"{escape(publisher)}.")
         return " ".join(pieces)
 
 
@@ -142,11 +142,11 @@ def _initials(given: str) -> str:
 
 
 def _title_html(entry: dict[str, Any]) -> str:
-    title = inert_text(entry["title"])
+    title = escape(entry["title"])
     if entry.get("type") in ITALIC_TITLE_TYPES:
         title = f"<i>{title}</i>"
     details = [entry[name] for name in ("genre", "number", "collection-title") if entry.get(name)]
-    description = f" [{inert_text('; '.join(details))}]" if details else ""
+    description = f" [{escape('; '.join(details))}]" if details else ""
     ending = "" if not description and title.endswith(("?", "?</i>", "!", "!</i>")) else "."
     return f"{title}{description}{ending}"
 
@@ -155,14 +155,14 @@ def _links_html(entry: dict[str, Any]) -> str:
     links = []
     if entry.get("DOI"):
         doi = f"https://doi.org/{entry['DOI']}"
-        links.append(f'<a href="{escape(doi)}" rel="noreferrer">{inert_text(doi)}</a>')
+        links.append(f'<a href="{escape(doi)}" rel="noreferrer">{escape(doi)}</a>')
     if entry.get("URL"):
         url = entry["URL"]
-        links.append(f'<a class="reference-url" href="{escape(url)}" rel="noreferrer">{inert_text(url)}</a>')
+        links.append(f'<a class="reference-url" href="{escape(url)}" rel="noreferrer">{escape(url)}</a>')
     custom = entry.get("custom", {})
     if custom.get("archive-url"):
         archive = escape(custom["archive-url"])
-        date = inert_text(custom.get("archive-date", ""))
+        date = escape(custom.get("archive-date", ""))
         links.append(f'[<a class="reference-archive" href="{archive}" rel="noreferrer">'
                      f"archived copy</a>, {date}]")
     return " ".join(links)

@@ -1,13 +1,16 @@
-"""Turn a page's citation clusters into links, and build its References section."""
+"""Turn a page's citation clusters into links, and build its References section.
+
+The links and the list are HTML, built from bibliography text with HTML escaping, and
+go into the Markdown as placeholders (``citations.slots``): Markdown never reads them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html import escape
 
-from inert_text import inert_text
-
 from citations.apa import Styler
+from citations.slots import HtmlSlots
 from citations.syntax import CitationItem, Cluster, find_citations, mask_code
 
 LOCATOR_SEPARATOR = " "
@@ -25,10 +28,16 @@ class CitationSite:
 
 @dataclass
 class RenderedPage:
-    """The Markdown with citations replaced, and what the page cites."""
+    """The Markdown with citations replaced by placeholders, what the page cites, and the
+    HTML that fills the placeholders after conversion."""
 
     markdown: str
     sites: list[CitationSite] = field(default_factory=list)
+    slots: HtmlSlots = field(default_factory=HtmlSlots)
+
+    def fill(self, html: str) -> str:
+        """The converted page with the citations' HTML in place."""
+        return self.slots.fill(html)
 
     @property
     def cited_keys(self) -> list[str]:
@@ -70,48 +79,54 @@ def locate_citations(markdown: str, known_keys: set[str] | dict) -> tuple[list[C
     return clusters, sites
 
 
-def render_page(markdown: str, styler: Styler) -> RenderedPage:
-    """Replace every cluster with linked labels and append a References section."""
+def render_page(markdown: str, styler: Styler, slots: HtmlSlots | None = None) -> RenderedPage:
+    """Replace every cluster with a placeholder for its links and append a References section."""
+    slots = slots or HtmlSlots()
     clusters, sites = locate_citations(markdown, styler.bibliography.entries)
     anchors = iter(sites)
     pieces, position = [], 0
     for cluster in clusters:
         pieces.append(markdown[position:cluster.start])
-        pieces.append(_cluster_html(cluster, styler, anchors))
+        html, ids = _cluster_html(cluster, styler, anchors)
+        pieces.append(slots.slot(html, ids, inline=True))
         position = cluster.end
     pieces.append(markdown[position:])
-    rendered = RenderedPage("".join(pieces), sites)
+    rendered = RenderedPage("".join(pieces), sites, slots)
     if sites:
-        rendered.markdown = rendered.markdown.rstrip("\n") + "\n\n" + references_section(rendered.cited_keys, styler)
+        rendered.markdown = rendered.markdown.rstrip("\n") + "\n\n" + references_section(rendered.cited_keys, styler,
+                                                                                           slots)
     return rendered
 
 
-def _cluster_html(cluster: Cluster, styler: Styler, anchors) -> str:
-    items = [_item_html(item, styler, next(anchors).anchor) for item in cluster.items]
-    return f'<span class="citation">({"; ".join(items)})</span>'
+def _cluster_html(cluster: Cluster, styler: Styler, anchors) -> tuple[str, tuple[str, ...]]:
+    sites = [next(anchors) for _ in cluster.items]
+    items = [_item_html(item, styler, site.anchor) for item, site in zip(cluster.items, sites)]
+    return f'<span class="citation">({"; ".join(items)})</span>', tuple(site.anchor for site in sites)
 
 
 def _item_html(item: CitationItem, styler: Styler, anchor: str) -> str:
-    label = inert_text(styler.label(item.key, item.suppress_author))
-    title = inert_text(styler.reference_text(item.key))
+    label = escape(styler.label(item.key, item.suppress_author))
+    title = escape(styler.reference_text(item.key))
     link = (f'<a id="{anchor}" href="#{reference_anchor(item.key)}" '
             f'title="{title}">{label}</a>')
-    prefix = f"{inert_text(item.prefix)} " if item.prefix else ""
-    locator = f", {inert_text(item.locator_label)}{LOCATOR_SEPARATOR}{inert_text(item.locator)}" if item.locator else ""
-    suffix = f", {inert_text(item.suffix.lstrip(', '))}" if item.suffix else ""
+    prefix = f"{escape(item.prefix)} " if item.prefix else ""
+    locator = f", {escape(item.locator_label)}{LOCATOR_SEPARATOR}{escape(item.locator)}" if item.locator else ""
+    suffix = f", {escape(item.suffix.lstrip(', '))}" if item.suffix else ""
     return f"{prefix}{link}{locator}{suffix}"
 
 
-def references_section(keys: list[str], styler: Styler) -> str:
-    """Markdown heading plus an HTML list; entries sorted as APA sorts them."""
+def references_section(keys: list[str], styler: Styler, slots: HtmlSlots) -> str:
+    """Markdown heading (for the table of contents) plus the HTML list, entries sorted as
+    APA sorts them."""
     ordered = sorted(keys, key=lambda k: styler.reference_text(k).lower())
     items = "\n".join(
         f'<li id="{reference_anchor(key)}">{styler.reference_html(key)}</li>' for key in ordered
     )
     # data-search-exclude: Material's search skips the section; the reference text would
     # otherwise be indexed once per citing page as well as on the Sources page.
-    return (f"## References {{ #references data-search-exclude }}\n\n"
-            f'<ul class="references" data-search-exclude>\n{items}\n</ul>\n')
+    listing = f'<ul class="references" data-search-exclude>\n{items}\n</ul>'
+    placeholder = slots.slot(listing, tuple(reference_anchor(key) for key in ordered))
+    return f"## References {{ #references data-search-exclude }}\n\n{placeholder}\n"
 
 
 def _heading_lines(markdown: str) -> list[tuple[int, str]]:
@@ -135,15 +150,15 @@ def _section_at(headings: list[tuple[int, str]], line: int) -> str:
 
 def cite_this_page_html(author: str, title: str, site_name: str, url: str, key: str) -> str:
     """A collapsed "Cite this page" block with an APA citation and a BibTeX entry."""
-    apa = f"{inert_text(author)}. (n.d.). <i>{inert_text(title)}</i>. {inert_text(site_name)}."
+    apa = f"{escape(author)}. (n.d.). <i>{escape(title)}</i>. {escape(site_name)}."
     if url:
-        apa += f' <a href="{escape(url)}">{inert_text(url)}</a>'
+        apa += f' <a href="{escape(url)}">{escape(url)}</a>'
     fields = [f"  author = {{{{{author}}}}}", f"  title = {{{{{title}}}}}", f"  howpublished = {{{site_name}}}"]
     if url:
         fields.append(f"  url = {{{url}}}")
     bibtex = f"@misc{{{key},\n" + ",\n".join(fields) + "\n}"
     return (
-        '\n\n<details class="quote cite-this-page" data-search-exclude>\n'
+        '<details class="quote cite-this-page" data-search-exclude>\n'
         "<summary>Cite this page</summary>\n"
-        f"<p>{apa}</p>\n<pre><code>{escape(bibtex)}</code></pre>\n</details>\n"
+        f"<p>{apa}</p>\n<pre><code>{escape(bibtex)}</code></pre>\n</details>"
     )
