@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -28,9 +29,8 @@ NOT_CHECKED_LINK_RELS = {"canonical", "alternate", "preconnect", "dns-prefetch"}
 BASE_PLACEHOLDER = "http://site.invalid/"
 
 
-@dataclass(frozen=True)
-class Link:
-    """One URL found in a built page."""
+class Link(NamedTuple):
+    """One URL found in a built page (a tuple: a page holds every navigation link)."""
 
     page: str       # the page's path in the site, e.g. "values/index.html"
     url: str        # the attribute value as written (entities decoded)

@@ -70,6 +70,17 @@ SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 URL_STRIP = "".join(chr(c) for c in range(0x21))
 URL_DROP = re.compile(r"[\t\n\r]")
 
+# Attributes that neither run code, style the page nor hold a URL: skipped at once.
+PLAIN_ATTRIBUTES = frozenset({
+    "class", "id", "title", "lang", "dir", "role", "tabindex", "hidden", "alt", "width", "height", "name", "type",
+    "for", "value", "rel", "target", "colspan", "rowspan", "scope", "open", "checked", "disabled", "autocomplete",
+    "placeholder", "spellcheck", "autocapitalize", "autocorrect", "required", "viewBox", "d", "xmlns", "fill",
+    "stroke", "x", "y", "cx", "cy", "r", "points", "transform", "aria-label", "aria-hidden", "aria-labelledby",
+    "aria-describedby", "aria-expanded", "aria-controls", "aria-current", "data-md-component", "data-md-state",
+    "data-md-scrollfix", "data-md-color-scheme", "data-md-color-primary", "data-md-color-accent",
+    "data-md-color-media", "data-search-exclude", "tabindex", "content", "charset", "property", "media", "sizes",
+})
+
 # Script types the browser executes; JSON data blocks (Material's __config) are data.
 EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
                     "application/ecmascript"}
@@ -135,7 +146,7 @@ def content_violations(tree: LexborHTMLParser, site_host: str = "") -> list[Viol
         if tag in FORBIDDEN_ELEMENTS:
             found.append(Violation(f"<{tag}> is not allowed", FORBIDDEN_ELEMENTS[tag], f"<{tag}"))
             continue
-        found += _attribute_violations(node, tag, site_host)
+        found += _attribute_violations(node.attributes, tag, site_host)
     return found
 
 
@@ -158,7 +169,8 @@ def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], sit
         elif tag in FORBIDDEN_ELEMENTS and tag not in THEME_ELEMENTS:
             found.append(Violation(f"<{tag}> is not allowed", FORBIDDEN_ELEMENTS[tag], f"<{tag}"))
             continue
-        found += _attribute_violations(node, tag, site_host)
+        if attributes:
+            found += _attribute_violations(attributes, tag, site_host)
     return found
 
 
@@ -171,9 +183,11 @@ def _elements(tree: LexborHTMLParser):
             yield node
 
 
-def _attribute_violations(node: LexborNode, tag: str, site_host: str) -> list[Violation]:
+def _attribute_violations(attributes: dict[str, str | None], tag: str, site_host: str) -> list[Violation]:
     found = []
-    for name, value in node.attributes.items():
+    for name, value in attributes.items():
+        if name in PLAIN_ATTRIBUTES:
+            continue  # most attributes of a page; nothing in them loads or runs
         name = name.lower()
         value = value or ""
         if name.startswith("on"):
