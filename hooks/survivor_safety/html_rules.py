@@ -78,7 +78,7 @@ PLAIN_ATTRIBUTES = frozenset({
     "stroke", "x", "y", "cx", "cy", "r", "points", "transform", "aria-label", "aria-hidden", "aria-labelledby",
     "aria-describedby", "aria-expanded", "aria-controls", "aria-current", "data-md-component", "data-md-state",
     "data-md-scrollfix", "data-md-color-scheme", "data-md-color-primary", "data-md-color-accent",
-    "data-md-color-media", "data-search-exclude", "tabindex", "content", "charset", "property", "media", "sizes",
+    "data-md-color-media", "data-search-exclude", "content", "charset", "property", "media", "sizes",
 })
 
 # Script types the browser executes; JSON data blocks (Material's __config) are data.
