@@ -115,7 +115,7 @@ def main() -> None:
     print(f"{'site':>16} {'pages':>6} {'without s':>10} {'with s':>8} {'ratio':>6} {'median ratio':>13} {'ms/page':>8}")
     sites = [("the real site", len(list((ROOT / "docs").glob("*.md"))), ROOT / "mkdocs.yml")]
     with tempfile.TemporaryDirectory() as tmp:
-        for size in (int(value) for value in args.sizes.split(",")):
+        for size in (int(value) for value in args.sizes.split(",") if value.strip()):
             sites.append(("generated", size, generate_site(Path(tmp, str(size)), size)))
         for name, pages, config in sites:
             fastest_without, fastest_with, median_without, median_with = paired_builds(config, args.repeat)
