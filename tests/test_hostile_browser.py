@@ -23,7 +23,10 @@ PAGES = {
         '  text: "<img src=x onerror=alert(3)> [x](javascript:alert(4)) ![t](https://elsewhere.example/t.png)"\n'
         '  skip_label: "<script>alert(5)</script>"\n'
         '  skip_to: "#later"\n---\n\n'
-        "# Home\n\nCited [@vera-unjust-burden-2018].\n\n## Later\n\nText.\n"
+        "# Home\n\nCited [@vera-unjust-burden-2018].\n\n## Later\n\nText.\n\n"
+        # Text that only looks like markup: escaped in the page, and in the search index.
+        "Escaped: \\<img src=x onerror=alert(11)\\> and code `<img src=x onerror=alert(12)>` "
+        "and &lt;svg onload=alert(13)&gt;.\n"
     ),
     "values.md": ('---\ntitle: "</title><script>alert(6)</script>"\ndescription: "<svg onload=alert(7)>"\n---\n\n'
                   "# Values\n\nCited [@vera-unjust-burden-2018].\n"),
@@ -91,10 +94,11 @@ def test_hostile_pages_are_inert(browser, hostile_server, path):
     context.close()
 
 
-def test_hostile_titles_in_search_results_are_inert(browser, hostile_server):
+@pytest.mark.parametrize("query", ["img", "onerror", "svg"])
+def test_hostile_titles_in_search_results_are_inert(browser, hostile_server, query):
     context, page, watch = open_page(browser, f"{hostile_server.url}/")
     page.keyboard.press("/")
-    page.keyboard.type("img", delay=20)
+    page.keyboard.type(query, delay=20)
     page.locator(".md-search-result__meta").wait_for()
     page.wait_for_timeout(300)
     assert watch.dialogs == []

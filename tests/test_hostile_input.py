@@ -364,3 +364,13 @@ def test_folder_named_like_a_page_is_not_read_as_one(site):
     site.page("notes.html/index.md", "---\ndescription: Notes.\n---\n# Notes\n\nText.\n")
     result = site.build()
     assert result.returncode == 0, result.output
+
+
+def test_markup_written_as_escaped_text_builds_and_stays_text(site):
+    """Contributors may write about markup: escaped, it is text, and no check complains."""
+    site.page("index.md", page_with("Escaped: \\<img src=x onerror=alert(1)\\> and `<script>` in code."))
+    result = site.build()
+    assert result.returncode == 0, result.output
+    html = result.page("index.html")
+    assert_inert(html)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -23,10 +23,12 @@ from urllib.parse import urlsplit
 from citations.syntax import mask_code
 from contributor_checks.front_matter import Finding
 
-SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
-FRAME = re.compile(r"<(?P<tag>iframe|frame|object|embed|applet)\b", re.IGNORECASE)
+# "\<" is an escaped character in Markdown, shown as text: not a tag. (If this reading is
+# ever wrong, the check on the rendered HTML still sees what Markdown made of it.)
+SCRIPT = re.compile(r"(?<!\\)<script\b", re.IGNORECASE)
+FRAME = re.compile(r"(?<!\\)<(?P<tag>iframe|frame|object|embed|applet)\b", re.IGNORECASE)
 # An opening or closing tag, read no further than the next angle bracket.
-TAG = re.compile(r"<(?P<close>/?)(?P<name>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>[^<>]*)")
+TAG = re.compile(r"(?<!\\)<(?P<close>/?)(?P<name>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>[^<>]*)")
 EVENT_HANDLER = re.compile(r"[\s/\"'](?P<attr>on[a-zA-Z]+)\s*=")
 MEDIA_URL = re.compile(r"""[\s/"'](?:src|poster|srcset)\s*=\s*["']?(?P<url>[^"'\s>]+)""", re.IGNORECASE)
 MEDIA_TAGS = {"img", "video", "audio", "source", "track", "input", "image"}
