@@ -1,4 +1,5 @@
-"""Shared by the MkDocs adapters: validate one ``extra.<name>`` block with a schema.
+"""Shared by the MkDocs adapters: validate one ``extra.<name>`` block with a schema, and
+name files the way every message names them.
 
 Unknown keys become warnings (fatal with ``--strict``); the first invalid value stops
 the build with the key, the reason and the fix.
@@ -6,6 +7,9 @@ the build with the key, the reason and the fix.
 
 from __future__ import annotations
 
+import os
+import posixpath
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from mkdocs.config import base
@@ -30,3 +34,8 @@ def load_extra_settings(config: MkDocsConfig, name: str, schema: type[Schema], f
         key, error = errors[0]
         raise PluginError(f"mkdocs.yml: extra.{name}.{key}: {error} — {fix}")
     return settings
+
+
+def shown_path(path: str | Path, config_dir: str | Path) -> str:
+    """A file as a contributor finds it: relative to mkdocs.yml's folder, e.g. docs/index.md."""
+    return posixpath.relpath(Path(os.path.abspath(path)).as_posix(), Path(config_dir).as_posix())

@@ -15,7 +15,6 @@ Order of work in a build:
 
 from __future__ import annotations
 
-import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +26,7 @@ from citations.render import UnknownKeyError, cite_this_page_html, locate_citati
 from citations.slots import HtmlSlots
 from citations.sources_page import Backlink, sources_markdown
 from citations.syntax import CitationSyntaxError
-from extra_settings import load_extra_settings
+from extra_settings import load_extra_settings, shown_path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -78,7 +77,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     settings = load_extra_settings(config, "citations", CitationsConfig,
                                    "set it to the CSL-YAML file, e.g. 'bibliography: docs/_data/bibliography.yaml'")
     config_dir = Path(config.config_file_path).parent
-    shown = posixpath.relpath(Path(settings.bibliography).as_posix(), config_dir.as_posix())
+    shown = shown_path(settings.bibliography, config_dir)
     try:
         bibliography = load_bibliography(settings.bibliography, display_path=shown)
     except BibliographyError as error:
@@ -131,7 +130,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 def _collect_backlinks(file: File, state: _BuildState) -> None:
     source = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
-    shown = posixpath.relpath(Path(file.abs_src_path).as_posix(), state.config_dir.as_posix())
+    shown = shown_path(file.abs_src_path, state.config_dir)
     try:
         _, sites = locate_citations(source, state.bibliography.entries)
     except UnknownKeyError as error:
@@ -191,7 +190,7 @@ def _cite_this_page(page: Page, config: MkDocsConfig) -> str:
 
 
 def _bibliography_path(state: _BuildState) -> str:
-    return posixpath.relpath(Path(state.settings.bibliography).as_posix(), state.config_dir.as_posix())
+    return shown_path(state.settings.bibliography, state.config_dir)
 
 
 def _require_state() -> _BuildState:

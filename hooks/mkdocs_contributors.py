@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from contributor_checks.front_matter import FrontMatterError, missing_descriptio
     typed_front_matter, validate_front_matter
 from contributor_checks.input_paths import name_problems, static_file_problems, symlink_problems
 from contributor_checks.snippet_guard import SnippetGuard, SnippetProblem
+from extra_settings import shown_path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
@@ -49,6 +49,7 @@ class _BuildState:
         self.docs_dir = Path(config.docs_dir)
         self.site_host = urlsplit(config.site_url or "").hostname or ""
         self.page_being_rendered: Page | None = None
+        self.front_matter: dict[str, dict] = {}  # src_uri -> valid front matter, read in on_files
 
 
 _state: _BuildState | None = None
@@ -71,6 +72,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Check every input file; stop on errors, warn on the rest."""
     state = _require_state()
+    state.front_matter.clear()
     errors: list[str] = []
     theme_dirs = list(config.theme.dirs)
     for file in files:
@@ -92,12 +94,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 @event_priority(100)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
     """Replace MkDocs' own reading of the front matter with the schema's types, escaped."""
-    _require_state().page_being_rendered = page  # for messages about its snippets
-    try:
-        data, _ = read_front_matter(page.file.content_string)
-    except (FrontMatterError, OSError, UnicodeDecodeError):
-        return  # on_files has already reported it; generated pages have no front matter
-    page.meta = typed_front_matter(data)
+    state = _require_state()
+    state.page_being_rendered = page  # for messages about its snippets
+    data = state.front_matter.get(page.file.src_uri)
+    if data is not None:  # generated pages have none
+        page.meta = typed_front_matter(data)
 
 
 # Helper functions
@@ -105,18 +106,22 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 def _check_file(file: File, theme_dirs: list[str], state: _BuildState) -> list[str]:
     path = Path(file.abs_src_path)
-    shown = _shown(path, state)
+    shown = shown_path(path, state.root)
     problems = name_problems(file.src_uri) + symlink_problems(path, state.docs_dir)
     if problems:
         return [finding.render(shown) for finding in problems]
     if not file.is_documentation_page():
         return [finding.render(shown) for finding in static_file_problems(file.src_uri, path, theme_dirs)]
     text, error = _read_text(path, shown)
-    return [error] if error else _check_page(text, shown, state.site_host)
+    if error:
+        return [error]
+    errors, data = _check_page(text, shown, state.site_host)
+    state.front_matter[file.src_uri] = data
+    return errors
 
 
 def _check_snippet(path: Path, state: _BuildState) -> list[str]:
-    shown = _shown(path, state)
+    shown = shown_path(path, state.root)
     if path.is_symlink():
         return [f"{shown}:1: symbolic links are not allowed in docs/ — copy the file itself into docs/ "
                 "instead of linking to it"]
@@ -129,12 +134,12 @@ def _check_snippet(path: Path, state: _BuildState) -> list[str]:
     return [finding.render(shown) for finding in content_errors]
 
 
-def _check_page(text: str, shown: str, site_host: str) -> list[str]:
-    """Error lines for one page; warnings are logged straight away."""
+def _check_page(text: str, shown: str, site_host: str) -> tuple[list[str], dict]:
+    """Error lines for one page and its front matter; warnings are logged straight away."""
     try:
         data, _ = read_front_matter(text)
     except FrontMatterError as error:
-        return [error.finding.render(shown)]
+        return [error.finding.render(shown)], {}
     errors = [finding.render(shown) for finding in validate_front_matter(data)]
     content_errors, warnings = check_content(text, site_host)
     errors += [finding.render(shown) for finding in content_errors]
@@ -143,7 +148,7 @@ def _check_page(text: str, shown: str, site_host: str) -> list[str]:
                     "and link previews", shown)
     for finding in warnings:
         log.warning("%s", finding.render(shown))
-    return errors
+    return errors, data
 
 
 def _read_text(path: Path, shown: str) -> tuple[str, str]:
@@ -169,7 +174,7 @@ def _snippet_error(problem: SnippetProblem) -> PluginError:
     source = page.file.content_string
     position = source.find(problem.path)
     line = source.count("\n", 0, position) + 1 if position >= 0 else 1
-    return PluginError(f"{_shown(Path(page.file.abs_src_path), state)}:{line}: {problem}")
+    return PluginError(f"{shown_path(page.file.abs_src_path, state.root)}:{line}: {problem}")
 
 
 def _install_annotations() -> None:
@@ -199,10 +204,6 @@ class _GitHubAnnotations(logging.Handler):
 
 def _inside(path: Path, folder: Path) -> bool:
     return folder == path or folder in path.parents
-
-
-def _shown(path: Path, state: _BuildState) -> str:
-    return posixpath.relpath(Path(os.path.abspath(path)).as_posix(), state.root.as_posix())
 
 
 def _require_state() -> _BuildState:

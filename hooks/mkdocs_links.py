@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import built_pages
 from link_check.cache import LinkCache
-from link_check.html_scan import scan_html
+from link_check.html_scan import ScannedPage, scan_html
 from link_check.internal import InternalProblem, check_internal
 from link_check.runner import bibliography_entries, check_external, collect_external, write_report
 from link_check.settings import Settings, SettingsError, load_settings
@@ -95,7 +95,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _check_external_links(pages, config)
 
 
-def _scanned_pages(site_dir: Path) -> dict[str, object]:
+def _scanned_pages(site_dir: Path) -> dict[str, ScannedPage]:
     """Pages scanned during the build from their single parse, plus any other .html
     file in the site (written by another plugin, say), read from disk."""
     pages = built_pages.scanned()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import built_pages
-from extra_settings import load_extra_settings
+from extra_settings import load_extra_settings, shown_path
 from link_check.html_scan import scan_tree
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 
-
 class SafetyConfig(base.Config):
     """Settings under ``extra.survivor_safety`` in mkdocs.yml."""
 
@@ -58,11 +57,10 @@ class SafetyConfig(base.Config):
 class _BuildState:
     """Per-build data; reset in on_config because `mkdocs serve` keeps this module loaded."""
 
-    def __init__(self, settings: SafetyConfig, site_host: str, config_dir: str, docs_dir: str) -> None:
+    def __init__(self, settings: SafetyConfig, site_host: str, config_dir: str) -> None:
         self.settings = settings
         self.site_host = site_host
         self.config_dir = config_dir
-        self.docs_dir = docs_dir
         self.env: Environment | None = None
         # The theme's inline scripts, keyed by (template, base_url): they depend on both.
         self.theme_hashes: dict[tuple[str, str], set[str]] = {}
@@ -91,7 +89,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _check_exit_destination(settings.quick_exit_url, config.site_url)
     config.extra["survivor_safety"] = dict(settings)  # templates read the validated values
     site_host = urlsplit(config.site_url or "").hostname or ""
-    _state = _BuildState(settings, site_host, str(Path(config.config_file_path).parent), config.docs_dir)
+    _state = _BuildState(settings, site_host, str(Path(config.config_file_path).parent))
     return config
 
 
@@ -287,10 +285,7 @@ def _source_text(page: Page) -> str:
 
 
 def _shown_path(page: Page, state: _BuildState) -> str:
-    """The page as a contributor finds it: relative to mkdocs.yml, e.g. docs/index.md."""
-    if page.file.abs_src_path:
-        return posixpath.relpath(Path(page.file.abs_src_path).as_posix(), Path(state.config_dir).as_posix())
-    return page.file.src_uri
+    return shown_path(page.file.abs_src_path, state.config_dir) if page.file.abs_src_path else page.file.src_uri
 
 
 def _require_state() -> _BuildState:

@@ -44,6 +44,13 @@ def page_with(body: str) -> str:
     return GOOD_PAGE + "\n" + body + "\n"
 
 
+def assert_builds(site: FixtureSite):
+    """An inert build: exit 0 (the output is then checked by the caller)."""
+    result = site.build()
+    assert result.returncode == 0, result.output
+    return result
+
+
 def assert_inert(html: str) -> None:
     """Nothing in the page runs code or loads from another site, read as a browser reads it."""
     from survivor_safety.html_rules import parse_document
@@ -127,8 +134,7 @@ def test_front_matter_title_and_description_are_inert(site):
     site.page("index.md", '---\ntitle: "</title><script>alert(1)</script>"\n'
                           'description: "\\"><script>alert(2)</script>"\n---\n\n# Home\n\n'
                           "Cited [@vera-unjust-burden-2018].\n")
-    result = site.build()
-    assert result.returncode == 0, result.output
+    result = assert_builds(site)
     for page in ("index.html", "sources/index.html"):
         html = result.page(page)
         assert_inert(html)
@@ -143,8 +149,7 @@ def test_front_matter_title_and_description_are_inert(site):
 def test_front_matter_title_is_text_whatever_it_looks_like(site, value, shown):
     site.page("index.md", f"---\ntitle: {value}\ndescription: A page.\n---\n\n# Home\n\n"
                           "Cited [@vera-unjust-burden-2018].\n")
-    result = site.build()
-    assert result.returncode == 0, result.output
+    result = assert_builds(site)
     assert f"<title>{shown} - Fixture</title>" in result.page("index.html")
 
 
@@ -177,8 +182,7 @@ def test_content_note_text_is_inert(site):
     site.page("index.md", '---\ntitle: Home\ndescription: A page.\ncontent_note: "[x](javascript:alert(1)) '
                           '<img src=x onerror=alert(1)> ![t](https://elsewhere.example/t.png)"\n---\n\n# Home\n\n'
                           "Cited [@vera-unjust-burden-2018].\n")
-    result = site.build()
-    assert result.returncode == 0, result.output
+    result = assert_builds(site)
     html = result.page("index.html")
     assert_inert(html)
     assert "[x](javascript:alert(1)) &lt;img src=x onerror=alert(1)&gt; ![t](https://elsewhere.example/t.png)" in html
@@ -256,8 +260,7 @@ def test_static_files_are_checked(site, name, content, message):
 def test_a_plain_svg_is_published(site):
     site.page("assets/ok.svg", '<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="g"/></defs>'
                                '<rect fill="url(#g)" width="1" height="1"/><use href="#g"/></svg>')
-    result = site.build()
-    assert result.returncode == 0, result.output
+    result = assert_builds(site)
     assert (result.site_dir / "assets" / "ok.svg").exists()
 
 
@@ -319,8 +322,7 @@ def test_bibliography_text_never_becomes_markup(site):
         "- literal: 'x](https://elsewhere.example/ \"t\"){onmouseover=alert(1)} [y'",
     ).replace('title: "An Unjust Burden"', 'title: "![a](https://elsewhere.example/t.png) <b>bold</b> *em*"')
     site.bibliography(hostile)
-    result = site.build()
-    assert result.returncode == 0, result.output
+    result = assert_builds(site)
     for page in ("index.html", "sources/index.html"):
         html = result.page(page)
         assert_inert(html)
@@ -351,8 +353,7 @@ def test_source_checks_are_linear_in_page_size(unit):
 
 def test_hundred_kilobytes_of_tags_build(site):
     site.page("index.md", page_with("<img " * 20_000))
-    result = site.build()
-    assert result.returncode == 0, result.output
+    assert_builds(site)
 
 
 def test_malformed_url_in_raw_html_is_one_line(site):
@@ -362,15 +363,13 @@ def test_malformed_url_in_raw_html_is_one_line(site):
 
 def test_folder_named_like_a_page_is_not_read_as_one(site):
     site.page("notes.html/index.md", "---\ndescription: Notes.\n---\n# Notes\n\nText.\n")
-    result = site.build()
-    assert result.returncode == 0, result.output
+    assert_builds(site)
 
 
 def test_markup_written_as_escaped_text_builds_and_stays_text(site):
     """Contributors may write about markup: escaped, it is text, and no check complains."""
     site.page("index.md", page_with("Escaped: \\<img src=x onerror=alert(1)\\> and `<script>` in code."))
-    result = site.build()
-    assert result.returncode == 0, result.output
+    result = assert_builds(site)
     html = result.page("index.html")
     assert_inert(html)
     assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from urllib.parse import urlsplit
 
 from citations.syntax import mask_code
 from contributor_checks.front_matter import Finding
+from survivor_safety.html_rules import is_third_party
 
 # "\<" is an escaped character in Markdown, shown as text: not a tag. (If this reading is
 # ever wrong, the check on the rendered HTML still sees what Markdown made of it.)
@@ -68,7 +68,7 @@ def check_content(markdown: str, site_host: str = "") -> tuple[list[Finding], li
         if tag["name"].lower() in MEDIA_TAGS:
             media_urls += [(tag.start(), media["url"]) for media in MEDIA_URL.finditer(tag["attrs"])]
     for position, url in sorted(media_urls):
-        if _third_party(url, site_host):
+        if is_third_party(url, site_host):
             report(position, f"image or media from another site ('{url}')",
                    "save the file under docs/assets/images/ and link to it there, so readers' "
                    "browsers contact no other site")
@@ -128,13 +128,3 @@ def unattributed_quotes(masked: str) -> list[Finding]:
                                         "end the blockquote with a line '> — who said it, where'"))
             block = []
     return findings
-
-
-def _third_party(url: str, site_host: str) -> bool:
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return True  # a browser may still fetch something it cannot parse cleanly
-    if not (parts.scheme in ("http", "https") or url.startswith("//")):
-        return False
-    return not site_host or parts.hostname != site_host

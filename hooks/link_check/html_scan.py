@@ -73,7 +73,7 @@ def scan_tree(path: str, tree: LexborHTMLParser, html: str = "") -> ScannedPage:
             value = attributes.get(attribute)
             if value is None or (tag == "link" and _not_checked_link(attributes.get("rel"))):
                 continue
-            urls = _srcset_urls(value) if attribute == "srcset" else [value]
+            urls = srcset_urls(value) if attribute == "srcset" else [value]
             # The link text is for reports on outside links; reading it for every
             # navigation link would be most of the scan's cost.
             text = " ".join(node.text(deep=True).split()) if tag == "a" and "//" in value else ""
@@ -144,6 +144,6 @@ def _not_checked_link(rel: str | None) -> bool:
     return bool(set((rel or "").lower().split()) & NOT_CHECKED_LINK_RELS)
 
 
-def _srcset_urls(value: str) -> list[str]:
+def srcset_urls(value: str) -> list[str]:
     """The URL of each candidate in a srcset ("a.png 1x, b.png 2x")."""
     return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from link_check.html_scan import srcset_urls
+
 # Elements a page's content may never contain: each runs code, loads or embeds another
 # document, submits data, or changes how the whole page is read.
 FORBIDDEN_ELEMENTS = {
@@ -195,7 +197,7 @@ def _attribute_violations(attributes: dict[str, str | None], tag: str, site_host
         elif name in FORBIDDEN_ATTRIBUTES:
             found.append(Violation(f"attribute '{name}=' is not allowed", FORBIDDEN_ATTRIBUTES[name], f"{name}="))
         elif name in URL_ATTRIBUTES or name in SRCSET_ATTRIBUTES:
-            urls = _srcset_urls(value) if name in SRCSET_ATTRIBUTES else [value]
+            urls = srcset_urls(value) if name in SRCSET_ATTRIBUTES else [value]
             loads = name in RESOURCE_ATTRIBUTES or name in SRCSET_ATTRIBUTES or (
                 name in ("href", "xlink:href") and tag in SVG_RESOURCE_HREF)
             for url in urls:
@@ -212,7 +214,7 @@ def _url_violations(url: str, attribute: str, loads: bool, site_host: str) -> li
         name = scheme.group(1).lower()
         return [Violation(f"'{name}:' URLs are not allowed (in {attribute}=)",
                           "link to a page of the site or an https address", f"{name}:")]
-    if loads and _third_party(cleaned, site_host):
+    if loads and is_third_party(cleaned, site_host):
         return [Violation(f"image or media from another site ('{url.strip()}')",
                           "save the file under docs/assets/images/ and link to it there, so readers' "
                           "browsers contact no other site", url.strip())]
@@ -222,7 +224,7 @@ def _url_violations(url: str, attribute: str, loads: bool, site_host: str) -> li
 def _script_violations(node: LexborNode, allowed: set[str], site_host: str) -> list[Violation]:
     if "src" in node.attributes:
         src = node.attributes.get("src") or ""
-        if _third_party(src.strip(URL_STRIP), site_host) or SCHEME.match(src.strip(URL_STRIP)):
+        if is_third_party(src.strip(URL_STRIP), site_host) or SCHEME.match(src.strip(URL_STRIP)):
             return [Violation(f"script from another site ('{src}')", "scripts are served by this site only", src)]
         return []
     if not is_executable_script(node):
@@ -241,17 +243,12 @@ def _link_violations(node: LexborNode, site_host: str) -> list[Violation]:
     if not rels or not rels <= THEME_LINK_RELS:
         return [Violation(f"<link rel=\"{' '.join(sorted(rels))}\"> is not allowed", "the theme writes every <link>",
                           "<link")]
-    if "canonical" not in rels and "alternate" not in rels and _third_party(href, site_host):
+    if "canonical" not in rels and "alternate" not in rels and is_third_party(href, site_host):
         return [Violation(f"<link> to another site ('{href}')", "the theme loads everything from this site", href)]
     return []
 
 
-def _srcset_urls(value: str) -> list[str]:
-    """Candidate URLs of a srcset: comma-separated, each URL then an optional descriptor."""
-    return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
-
-
-def _third_party(url: str, site_host: str) -> bool:
+def is_third_party(url: str, site_host: str) -> bool:
     """An absolute or scheme-relative URL to a host that is not this site."""
     lowered = url.lower()
     if not (lowered.startswith(("http:", "https:", "//", "\\\\", "/\\", "\\/"))):
