@@ -247,6 +247,10 @@ def test_snippet_guard_refuses_a_link_that_the_snippet_extension_would_follow(tm
      "docs/assets/x.svg:1: SVG reference to another file ('https://elsewhere.example/a.png')"),
     ("assets/x.svg", '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "x">]><svg>&a;</svg>',
      "docs/assets/x.svg:1: an SVG with a DOCTYPE is not allowed"),
+    ("assets/x.svg", '<svg xmlns="http://www.w3.org/2000/svg"><g></svg>',
+     "docs/assets/x.svg:1: the SVG is not well-formed XML (mismatched tag) — export the image again"),
+    ("assets/x.svg", '<svg xmlns="http://www.w3.org/2000/svg">' + "<g>" * 50_000,
+     "docs/assets/x.svg:1: the SVG is not well-formed XML"),
     ("assets/javascripts/quick-exit.js", "", "docs/assets/javascripts/quick-exit.js:1: "
      "'assets/javascripts/quick-exit.js' would replace the theme's own file of that name"),
     ("assets/stylesheets/site.css", ".quick-exit{display:none}", "docs/assets/stylesheets/site.css:1: "
@@ -373,3 +377,13 @@ def test_markup_written_as_escaped_text_builds_and_stays_text(site):
     html = result.page("index.html")
     assert_inert(html)
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_page_cannot_name_the_citation_placeholders(site):
+    """Citation HTML goes in after Markdown through placeholders with a random token; text
+    that imitates their shape stays what it is."""
+    site.page("index.md", page_with("Fake <!--citations-0123456789abcdef:0--> and citation0123456789abcdefn0z."))
+    result = assert_builds(site)
+    html = result.page("index.html")
+    assert_inert(html)
+    assert "citation0123456789abcdefn0z" in html
