@@ -1,7 +1,8 @@
-"""Text from a data file or front matter, made inert for Markdown and HTML alike.
+"""Front-matter text, made inert for Markdown and HTML alike.
 
-Bibliography fields and front-matter values are text. They are pasted into Markdown
-(which then becomes HTML), so escaping ``<`` and ``&`` is not enough: ``[x](y){onclick=…}``
+Front-matter values (a content note, a page title in the Sources page's back-links) are
+text pasted into Markdown, which then becomes HTML, so escaping ``<`` and ``&`` is not
+enough: ``[x](y){onclick=…}``
 or ``![](https://tracker.example/)`` are Markdown, not HTML. Every character either
 language gives a meaning is written as a numeric character reference, which Markdown
 passes through untouched and the browser shows as the character itself.
