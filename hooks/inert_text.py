@@ -2,8 +2,8 @@
 
 Front-matter values (a content note, a page title in the Sources page's back-links) are
 text pasted into Markdown, which then becomes HTML, so escaping ``<`` and ``&`` is not
-enough: ``[x](y){onclick=…}``
-or ``![](https://tracker.example/)`` are Markdown, not HTML. Every character either
+enough: ``[x](y){onclick=…}`` or ``![](https://tracker.example/)`` are Markdown, not
+HTML. Every character either
 language gives a meaning is written as a numeric character reference, which Markdown
 passes through untouched and the browser shows as the character itself.
 """
