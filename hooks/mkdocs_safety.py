@@ -252,10 +252,10 @@ def _secure_page(html: str, allowed_hashes: set[str], shown: str, source: str, d
               for violation in page_violations(tree, allowed_hashes, state.site_host)]
     if errors:
         raise PluginError("\n".join(dict.fromkeys(errors)))
-    add_noreferrer(tree)
-    output = tree.html  # lexbor writes the doctype back
+    # Unchanged, the page is served as written: the browser parses it as checked above.
+    output = tree.html if add_noreferrer(tree) else html
     if dest:
-        built_pages.record(scan_tree(dest, tree, output))
+        built_pages.record(scan_tree(dest, tree))
     if not state.settings.content_security_policy or _serving:
         return output  # the preview server's live reload is inline; `make build` applies the policy
     state.script_hashes.update(allowed_hashes)

@@ -34,7 +34,7 @@ class Link(NamedTuple):
 
     page: str       # the page's path in the site, e.g. "values/index.html"
     url: str        # the attribute value as written (entities decoded)
-    line: int = 0   # kept for callers that have a line; the HTML5 parser does not report one
+    line: int = 0   # filled in only for a link with a problem (see line_in_html)
     text: str = ""
     attribute: str = "href"   # e.g. "img src", "a href"
     base: str = ""  # the document's <base href> when it has one, resolved against the page
@@ -49,41 +49,48 @@ class ScannedPage:
     links: list[Link] = field(default_factory=list)
 
 
-def scan_tree(path: str, tree: LexborHTMLParser, html: str = "") -> ScannedPage:
+def scan_tree(path: str, tree: LexborHTMLParser) -> ScannedPage:
     """Scan one parsed page (the parse is shared with the other post-build checks).
 
-    With the page's ``html``, each link also gets the line where its value is written
-    (looked up forward in a bounded window, so the cost stays linear).
+    Links carry no line: finding one costs a search per link, so it is looked up only
+    for the few links that have a problem (``line_in_html``).
     """
     page = ScannedPage(path)
-    finder = _LineFinder(html)
     root = tree.root
     if root is None:
         return page
     base = _document_base(path, tree)
+    anchors, links = page.anchors, page.links
     for node in root.traverse(include_text=False):
         attributes = node.attributes
+        if not attributes:
+            continue
         element_id = attributes.get("id")
         if element_id:
-            page.anchors.add(element_id)
+            anchors.add(element_id)
         tag = node.tag
+        checked = URL_ATTRIBUTES.get(tag)
+        if checked is None:
+            continue
         if tag == "a" and attributes.get("name"):
-            page.anchors.add(attributes["name"])
-        for attribute in URL_ATTRIBUTES.get(tag, ()):
+            anchors.add(attributes["name"])
+        for attribute in checked:
             value = attributes.get(attribute)
             if value is None or (tag == "link" and _not_checked_link(attributes.get("rel"))):
                 continue
-            urls = srcset_urls(value) if attribute == "srcset" else [value]
             # The link text is for reports on outside links; reading it for every
             # navigation link would be most of the scan's cost.
             text = " ".join(node.text(deep=True).split()) if tag == "a" and "//" in value else ""
-            page.links += [Link(path, url, finder.line_of(url), text, f"{tag} {attribute}", base) for url in urls]
+            if attribute == "srcset":
+                links += [Link(path, url, 0, text, f"{tag} {attribute}", base) for url in srcset_urls(value)]
+            else:
+                links.append(Link(path, value, 0, text, f"{tag} {attribute}", base))
     return page
 
 
 def scan_html(path: str, html: str) -> ScannedPage:
     """Scan one page's HTML."""
-    return scan_tree(path, LexborHTMLParser(html), html)
+    return scan_tree(path, LexborHTMLParser(html))
 
 
 def scan_site(site_dir: Path) -> dict[str, ScannedPage]:
@@ -102,24 +109,11 @@ def ids_in_html(html: str) -> set[str]:
     return scan_html("", html).anchors
 
 
-class _LineFinder:
-    """Lines of attribute values in document order; 0 when a value is not found nearby
-    (written with character references, for instance)."""
-
-    WINDOW = 65_536
-
-    def __init__(self, html: str) -> None:
-        self.html, self.cursor, self.line = html, 0, 1
-
-    def line_of(self, value: str) -> int:
-        if not self.html or not value:
-            return 0
-        position = self.html.find(value, self.cursor, self.cursor + self.WINDOW + len(value))
-        if position < 0:
-            return 0
-        self.line += self.html.count("\n", self.cursor, position)
-        self.cursor = position
-        return self.line
+def line_in_html(html: str, value: str) -> int:
+    """The first line of ``html`` where an attribute value is written; 0 when it is not
+    found as written (character references, for instance)."""
+    position = html.find(value) if value else -1
+    return html.count("\n", 0, position) + 1 if position >= 0 else 0
 
 
 def _document_base(path: str, tree: LexborHTMLParser) -> str:

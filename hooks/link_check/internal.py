@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from link_check.html_scan import Link, ScannedPage
+from link_check.html_scan import Link, ScannedPage, line_in_html
 
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
@@ -77,8 +77,20 @@ def check_internal(pages: dict[str, ScannedPage], site_dir: Path, base_path: str
         for link in page.links:
             problem = check_link(link, pages, site_dir, base_path, files)
             if problem:
-                problems.append(problem)
+                problems.append(_with_line(problem, site_dir))
     return problems
+
+
+def _with_line(problem: InternalProblem, site_dir: Path) -> InternalProblem:
+    """The problem with the line of the built page where its URL is written (looked up
+    only for problems: most pages have none)."""
+    if problem.line:
+        return problem
+    try:
+        html = (site_dir / problem.page).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return problem
+    return replace(problem, line=line_in_html(html, problem.url))
 
 
 class SiteFiles:

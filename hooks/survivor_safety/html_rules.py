@@ -92,6 +92,8 @@ THEME_LINK_RELS = {"stylesheet", "icon", "canonical", "prev", "next", "alternate
 # Elements the theme itself writes; in the finished page they are checked one by one
 # (scripts by hash, <link> by rel and host, <meta http-equiv> by value).
 THEME_ELEMENTS = {"script", "meta", "link", "title", "noscript", "form"}
+# Elements the finished-page check looks at even when all their attributes are plain.
+PAGE_SPECIAL_TAGS = frozenset({"script", "meta", "link"} | set(FORBIDDEN_ELEMENTS))
 # <meta http-equiv> values the build itself writes.
 THEME_META_HTTP_EQUIV = {"content-security-policy"}
 
@@ -158,6 +160,8 @@ def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], sit
     for node in _elements(tree):
         tag = node.tag.lower()
         attributes = node.attributes
+        if tag not in PAGE_SPECIAL_TAGS and PLAIN_ATTRIBUTES.issuperset(attributes):
+            continue  # most elements of a page: nothing in them loads, runs or styles
         if tag == "script":
             found += _script_violations(node, allowed_script_hashes, site_host)
         elif tag == "meta" and "http-equiv" in attributes:

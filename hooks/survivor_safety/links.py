@@ -22,12 +22,9 @@ def add_noreferrer(tree: LexborHTMLParser) -> int:
     duplicates are read exactly as the browser reads them.
     """
     changed = 0
-    for node in tree.root.traverse(include_text=False):
-        if node.tag not in ("a", "area"):
-            continue
+    for node in tree.css("a[href], area[href]"):
         attributes = node.attributes
-        href = attributes.get("href")
-        if href is None or not is_external(href):
+        if not is_external(attributes["href"] or ""):
             continue
         values = (attributes.get("rel") or "").split()
         if "noreferrer" in (value.lower() for value in values):
