@@ -112,6 +112,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         return _render_sources_page(markdown, page, state, slots)
     rendered = render_page(markdown, state.styler, slots)
     page.meta["citation_meta"] = _citation_meta(page, config, rendered.cited_keys, state)
+    if page.is_homepage:
+        return rendered.markdown  # the home page introduces the site; content pages are what readers cite
     return rendered.markdown + "\n\n" + slots.slot(_cite_this_page(page, config)) + "\n"
 
 
@@ -129,8 +131,8 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def _collect_backlinks(file: File, state: _BuildState) -> None:
-    source = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
-    shown = shown_path(file.abs_src_path, state.config_dir)
+    source = file.content_string  # as the page will be built (the letter page is filled in by a hook)
+    shown = shown_path(file.abs_src_path, state.config_dir) if file.abs_src_path else file.src_uri
     try:
         _, sites = locate_citations(source, state.bibliography.entries)
     except UnknownKeyError as error:

@@ -1,7 +1,9 @@
 """Page metadata for readers and for people who fix pages.
 
-- "Last reviewed": the ``last_reviewed`` front matter date, or else the date of the
-  page's last git commit (when the site is built from a git checkout).
+- "Last updated": the date of the page's last git commit (when the site is built from
+  a git checkout). A commit is not a review, so:
+- "Last reviewed": only the ``last_reviewed`` front matter date, which someone records
+  after checking the page against the letter and its sources.
 - "Edit this page" and "Report a problem": plain links to the repository named in
   ``extra.repository.url`` (no API call from the reader's browser). Without a URL,
   as in a local build, they are left out.
@@ -35,9 +37,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-    """Give the template the review date and the repository links."""
+    """Give the template the update and review dates and the repository links."""
     source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
-    reviewed = page.meta.get("last_reviewed") or (_commit_dates.get(source.resolve(), "") if source else "")
+    updated = _commit_dates.get(source.resolve(), "") if source else ""
+    reviewed = page.meta.get("last_reviewed") or ""
+    page.meta["last_updated_display"] = _display_date(str(updated)) if updated else ""
     page.meta["last_reviewed_display"] = _display_date(str(reviewed)) if reviewed else ""
     if _repository.get("url"):
         base, branch = _repository["url"].rstrip("/"), _repository["branch"]

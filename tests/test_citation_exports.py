@@ -58,3 +58,5 @@ def test_ris_parses_back(bibliography):
     assert vera["year"] == "2018"
     assert vera["urls"] == [bibliography["vera-unjust-burden-2018"]["URL"]]
     assert by_id["dickson-layleen-polanco-rolling-stone-2019"]["type_of_reference"] == "MGZN"
+    for key, record in by_id.items():  # the verification level travels with every record
+        assert f"Verification: {bibliography[key]['custom']['confidence']}" in record["notes"], key

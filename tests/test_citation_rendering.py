@@ -130,7 +130,8 @@ def test_render_page_links_and_references(styler):
     assert "## References { #references data-search-exclude }" in page.markdown
     html = page.fill(page.markdown)
     assert ('<span class="citation">(see <a id="cite-hinton-2018-1" href="#ref-hinton-2018"') in html
-    assert ">Hinton et al., 2018</a>, p. 3; <a id=\"cite-dickson-2019-1\"" in html
+    assert (">Hinton et al., 2018</a>, p. 3 <span class=\"citation-status citation-status--likely\">"
+            "[partly verified]</span>; <a id=\"cite-dickson-2019-1\"") in html
     assert ">2019</a>)</span>" in html
     assert 'id="cite-hinton-2018-2"' in html
     assert html.index('id="ref-dickson-2019"') < html.index('id="ref-hinton-2018"')

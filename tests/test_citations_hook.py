@@ -15,11 +15,25 @@ def test_fixture_site_builds_with_references_and_exports(fixture_site):
     assert '<li id="ref-vera-unjust-burden-2018">Hinton, E. (2018). <i>An Unjust Burden</i>.' in home
     assert '<meta name="citation_title" content="Home">' in home
     assert '<meta name="citation_reference" content="Hinton, E. (2018). An Unjust Burden.' in home
-    assert "<summary>Cite this page</summary>" in home
+    assert "<summary>Cite this page</summary>" not in home  # the home page introduces the site
     items = json.loads(result.page("bibliography.json"))
     assert items[0]["id"] == "vera-unjust-burden-2018"
     assert (result.site_dir / "bibliography.bib").exists()
     assert (result.site_dir / "bibliography.ris").exists()
+
+
+def test_content_pages_offer_cite_this_page_and_mark_unverified_citations(fixture_site):
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nText [@vera-unjust-burden-2018].\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    values = result.page("values/index.html")
+    assert "<summary>Cite this page</summary>" in values
+    # The fixture entry is 'likely': the in-text citation says so in words, beside the link.
+    assert ('Hinton, 2018</a> <span class="citation-status citation-status--likely">[partly verified]</span>)'
+            in values)
+    fixture_site.bibliography(fixture_site.docs.joinpath("_data", "bibliography.yaml").read_text()
+                              .replace("confidence: likely", "confidence: verified"))
+    assert "citation-status" not in fixture_site.build().page("values/index.html")
 
 
 def test_sources_page_lists_entries_with_backlinks(fixture_site):

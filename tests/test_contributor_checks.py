@@ -26,7 +26,7 @@ CATALOGUE = [
     ("unknown field",
      "---\ntitel: Home\ndescription: A page.\n---\n# Home\n",
      "docs/index.md:2: unknown front matter field 'titel' — did you mean 'title'? "
-     "(allowed: title, description, content_note, last_reviewed, tags, search)"),
+     "(allowed: title, description, content_note, last_reviewed, tags, presents_letter, search)"),
     ("wrong type",
      "---\ntitle: Home\ndescription: A page.\ntags: policy\n---\n# Home\n",
      "docs/index.md:4: 'tags' must be a list of words — write tags: [policy, prevention] or one '- tag' per line"),
@@ -122,6 +122,25 @@ CATALOGUE = [
      "docs/index.md:9: link 'sources/#nowhere': 'sources/index.html' has no anchor '#nowhere' — "
      "use an id that exists on that page (see its headings' permalinks)"),
 ]
+# Mistakes with paragraph links (a letter of three paragraphs; see LETTER_SETUP).
+LETTER_PAGE = "---\ntitle: Home\ndescription: A page.\npresents_letter: true\n---\n# Home\n\n"
+CATALOGUE += [
+    ("section without a paragraph link",
+     LETTER_PAGE + "From the letter: [¶1–3](letter.md#para-1)\n\n## More\n\nText.\n",
+     "docs/index.md:10: section 'More' cites no paragraph of the letter — add 'From the letter: "
+     "[¶N](letter.md#para-N)' under the heading, with the paragraphs it presents"),
+    ("link to a paragraph the letter does not have",
+     LETTER_PAGE + "From the letter: [¶1–3](letter.md#para-1), [¶12](letter.md#para-12)\n",
+     "docs/index.md:8: '[¶12](letter.md#para-12)' points at paragraph 12, which the letter does not have — "
+     "use a paragraph from ¶1 to ¶3 (the numbers on the letter page)"),
+    ("paragraph no page presents",
+     LETTER_PAGE + "From the letter: [¶1–2](letter.md#para-1)\n",
+     "mkdocs.yml: extra.letter: paragraph ¶3 (\"The third paragraph.\") is presented by no page — link it "
+     "from the section that presents it, e.g. [¶3](letter.md#para-3), or list it under "
+     "extra.letter.not_presented with the reason"),
+]
+LETTER_CASES = {"section without a paragraph link", "link to a paragraph the letter does not have",
+                "paragraph no page presents"}
 WARNINGS = {"unattributed quote", "missing description", "broken link in raw HTML", "uncited source"}
 BIBLIOGRAPHY_CHANGES = {
     "invalid bibliography entry": ('issued: "2018-05"', 'issued: "2018-13"'),
@@ -140,6 +159,14 @@ FILE_CHANGES = {
                                              '<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>'),
     "symbolic link": lambda docs: _symlink(docs / "assets" / "data.txt", "/etc/hostname"),
 }
+
+
+def _add_letter(site) -> None:
+    """The letter hook with a three-paragraph letter, as a site that presents one has."""
+    (site.root / "letter.txt").write_text("The first paragraph.\n\nThe second.\n\nThe third paragraph.\n")
+    site.page("letter.md", "---\ntitle: Letter\ndescription: The letter.\n---\n# Letter\n\n<!-- letter:full-text -->\n")
+    site.hooks.insert(1, "mkdocs_letter.py")
+    site.extra_config = "  letter:\n    text: letter.txt\n"
 
 
 def _write(path, text: str) -> None:
@@ -169,6 +196,8 @@ def test_every_message_is_one_line_with_file_and_line(fixture_site, case, page, 
         fixture_site.bibliography(MINIMAL_BIBLIOGRAPHY.replace(old, new))
     if case in FILE_CHANGES:
         FILE_CHANGES[case](fixture_site.docs)
+    if case in LETTER_CASES:
+        _add_letter(fixture_site)
     result = fixture_site.build()
     assert_one_line_error(result, message)
     assert (("WARNING" if case in WARNINGS else "ERROR") + " ") in result.output

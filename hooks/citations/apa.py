@@ -47,6 +47,15 @@ class Styler:
             return year
         return f"{short_author(self.bibliography[key])}, {year}"
 
+    def status_mark_html(self, key: str) -> str:
+        """Beside an in-text citation of a source that is not fully verified: a short
+        mark that says so in words (not by colour or a symbol alone)."""
+        confidence = self.bibliography[key].get("custom", {}).get("confidence", "unknown")
+        if confidence == "verified":
+            return ""
+        return (f'<span class="citation-status citation-status--{confidence}">'
+                f"[{STATUS_LABELS[confidence].lower()}]</span>")
+
     # Reference entries
 
     def reference_html(self, key: str) -> str:

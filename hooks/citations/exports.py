@@ -116,6 +116,8 @@ def ris_record(entry: dict[str, Any]) -> str:
     custom = entry.get("custom", {})
     if custom.get("note"):
         lines.append(("N1", custom["note"]))
+    # The verification level travels with the record, so a reference manager shows it too.
+    lines.append(("N1", f"Verification: {custom.get('confidence', 'unknown')}"))
     lines.append(("ER", ""))
     return "\n".join(f"{tag}  - {_one_line(value)}" for tag, value in lines) + "\n"
 

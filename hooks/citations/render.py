@@ -112,7 +112,8 @@ def _item_html(item: CitationItem, styler: Styler, anchor: str) -> str:
     prefix = f"{escape(item.prefix)} " if item.prefix else ""
     locator = f", {escape(item.locator_label)}{LOCATOR_SEPARATOR}{escape(item.locator)}" if item.locator else ""
     suffix = f", {escape(item.suffix.lstrip(', '))}" if item.suffix else ""
-    return f"{prefix}{link}{locator}{suffix}"
+    status = styler.status_mark_html(item.key)
+    return f"{prefix}{link}{locator}{suffix}" + (f" {status}" if status else "")
 
 
 def references_section(keys: list[str], styler: Styler, slots: HtmlSlots) -> str:

@@ -28,6 +28,7 @@ FIELDS = {
     "content_note": "a calm note about sensitive content, shown under the title",
     "last_reviewed": "the date someone last checked the page against its sources (YYYY-MM-DD)",
     "tags": "a list of topic words",
+    "presents_letter": "'true' on a page that presents the letter: each section then links to its paragraphs",
     "search": "Material's search options; 'search: {exclude: true}' keeps a page out of search",
 }
 CONTENT_NOTE_KEYS = ("text", "skip_to", "skip_label")
@@ -122,6 +123,9 @@ def _check_field(key: str, value: Any) -> tuple[str, str] | None:
     if key == "last_reviewed":
         if not isinstance(value, str) or not DATE.match(value) or not _real_date(value):
             return f"'last_reviewed: {value}' is not a date", "write it as YYYY-MM-DD, e.g. last_reviewed: 2026-11-28"
+    if key == "presents_letter":
+        if value not in ("true", "false"):
+            return f"'presents_letter: {value}' must be true or false", "write presents_letter: true, or remove it"
     if key == "search":
         if not isinstance(value, dict) or set(value) != {"exclude"} or value["exclude"] not in ("true", "false"):
             return "'search' must be 'search: {exclude: true}'", "write it exactly so, or remove the field"
