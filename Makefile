@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 # Material prints an end-of-life banner on every run; the variable above silences it.
 
-.PHONY: help serve build test test-fast check-links browser-deps clean
+.PHONY: help serve build pdf test test-fast check-links browser-deps clean
 
 help:
 	@echo "make serve        set up and serve the site at http://127.0.0.1:8000 (live reload)"
 	@echo "make build        strict build into site/ (fails on any warning)"
+	@echo "make pdf          print the brief for policymakers and build the site with it"
 	@echo "make test         set up and run every test, browser tests included"
 	@echo "make test-fast    run the tests that need no browser"
 	@echo "make check-links  check every link of the built site in site/, external ones too"
@@ -33,10 +34,19 @@ build: $(BIN)/mkdocs
 	$(BIN)/mkdocs build --strict
 
 # Chromium comes from Debian's packages; Playwright's own browser download is not used.
+# poppler-utils gives pdftotext, which the brief's tests read the PDF with.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and poppler-utils for the browser tests (needs root)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils; }
+
+# The brief for policymakers: build, print docs/brief.md with Chromium, then build again
+# with the PDF, which the site then links to with its size. SITE_URL (set by the
+# publishing workflow) is where the PDF's links point.
+pdf: $(VENV)/.test-deps browser-deps
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python tools/print_brief.py site build/nsn-racial-equity-brief.pdf --site-url "$${SITE_URL:-http://127.0.0.1:8000/}"
+	BRIEF_PDF=build/nsn-racial-equity-brief.pdf $(BIN)/mkdocs build --strict
 
 test: $(VENV)/.test-deps browser-deps
 	$(BIN)/python -m pytest
@@ -50,4 +60,4 @@ check-links: $(BIN)/mkdocs
 	PYTHONPATH=hooks $(BIN)/python -m link_check site --config mkdocs.yml
 
 clean:
-	rm -rf site .cache test-artifacts
+	rm -rf site build .cache test-artifacts

@@ -11,6 +11,7 @@ citations hook (which reads the letter page's source citations).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,12 +24,17 @@ from letter.render import letter_markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.files import Files
 
+# Lines a page may hold on their own, each replaced with generated Markdown.
 MARKER = re.compile(r"^<!-- letter:full-text -->[ \t]*$", re.MULTILINE)
+RECOMMENDATIONS_MARKER = re.compile(r"^<!-- letter:recommendations -->[ \t]*$", re.MULTILINE)
+PDF_MARKER = re.compile(r"^<!-- letter:brief-pdf -->[ \t]*$", re.MULTILINE)
+PDF_NAME = "nsn-racial-equity-brief.pdf"
 
 
 class LetterConfig(base.Config):
@@ -40,6 +46,8 @@ class LetterConfig(base.Config):
     not_presented = c.Type(dict, default={})   # paragraph number -> why no page presents it
     sources = c.Type(dict, default={})         # paragraph number -> Markdown citing what it names
     questions = c.ListOfItems(c.Type(int), default=[])
+    recommendations_page = c.Type(str, default="recommendations.md")  # its table, for the brief
+    brief_pdf = c.Type(str, default="")  # the printed brief (`make pdf`), published with the site
 
 
 class _BuildState:
@@ -77,13 +85,19 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if letter_file is None:
         raise PluginError(f"mkdocs.yml: extra.letter.page: '{settings.page}' is not a page in docs/ — "
                           "create it with the line '<!-- letter:full-text -->' where the letter goes")
-    _fill_letter_page(letter_file, paragraphs, settings, config_dir)
+    if not MARKER.search(letter_file.content_string):
+        raise PluginError(f"{_shown(letter_file, config_dir)}: no '<!-- letter:full-text -->' line — "
+                          "put it on a line of its own where the letter's text goes")
+    pdf = _brief_pdf(files, settings, config, config_dir)
+    originals = {file.src_uri: file.content_string for file in files.documentation_pages()}
+    for file in files.documentation_pages():
+        _fill_markers(file, files, paragraphs, settings, pdf, config_dir)
     errors, covered = [], set()
     for file in files.documentation_pages():
         if file is letter_file:
             continue
-        text = file.content_string
-        shown = shown_path(file.abs_src_path, config_dir) if file.abs_src_path else file.src_uri
+        text = originals[file.src_uri]  # as written: generated text is checked by its own tests
+        shown = _shown(file, config_dir)
         links, problems = paragraph_links(text, file.src_uri, settings.page, len(paragraphs))
         covered |= covered_paragraphs(links)  # any page that links ¶N presents it
         if _presents_letter(file, text, settings):
@@ -126,19 +140,68 @@ def _check_number(value: Any, name: str, count: int) -> None:
                           f"use a number from 1 to {count} (the ¶ numbers on the letter page)")
 
 
-def _fill_letter_page(file: File, paragraphs: list[Paragraph], settings: LetterConfig, config_dir: Path) -> None:
+def _fill_markers(file: File, files: Files, paragraphs: list[Paragraph], settings: LetterConfig,
+                  pdf: File | None, config_dir: Path) -> None:
+    """Replace each marker line of a page with what it stands for."""
     text = file.content_string
-    if not MARKER.search(text):
-        shown = shown_path(file.abs_src_path, config_dir) if file.abs_src_path else file.src_uri
-        raise PluginError(f"{shown}: no '<!-- letter:full-text -->' line — "
-                          "put it on a line of its own where the letter's text goes")
-    classes = {number: "letter-question" for number in settings.questions}
-    body = letter_markdown(paragraphs, settings.sources, classes)
+    if "<!-- letter:" not in text:
+        return
+    if MARKER.search(text):
+        classes = {number: "letter-question" for number in settings.questions}
+        body = letter_markdown(paragraphs, settings.sources, classes)
+        text = MARKER.sub(lambda _: body, text, count=1)
+    if RECOMMENDATIONS_MARKER.search(text):
+        table = _recommendations_table(files, settings, config_dir)
+        text = RECOMMENDATIONS_MARKER.sub(lambda _: table, text, count=1)
+    if PDF_MARKER.search(text):
+        link = _pdf_link(pdf, file) if pdf else ""
+        text = PDF_MARKER.sub(lambda _: link, text)
     source_path = file.abs_src_path
     # Setting the text clears the source path; keep it, so that "Edit this page", the
     # commit date and every message still name the Markdown file a contributor edits.
-    file.content_string = MARKER.sub(lambda _: body, text, count=1)
+    file.content_string = text
     file.abs_src_path = source_path
+
+
+def _recommendations_table(files: Files, settings: LetterConfig, config_dir: Path) -> str:
+    """The first table of the recommendations page (its links work from any page at the
+    top of docs/, as the brief is)."""
+    page = files.get_file_from_path(settings.recommendations_page)
+    if page is None:
+        raise PluginError(f"mkdocs.yml: extra.letter.recommendations_page: '{settings.recommendations_page}' "
+                          "is not a page in docs/ — name the page with the recommendations table")
+    lines = page.content_string.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("|")), None)
+    if start is None:
+        raise PluginError(f"{_shown(page, config_dir)}: no table for '<!-- letter:recommendations -->' — "
+                          "keep the recommendations as a Markdown table")
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return "\n".join(lines[start:end]) + "\n"
+
+
+def _brief_pdf(files: Files, settings: LetterConfig, config: MkDocsConfig, config_dir: Path) -> File | None:
+    """The printed brief, added to the site when `make pdf` has made it."""
+    if not settings.brief_pdf:
+        return None
+    path = Path(settings.brief_pdf)
+    path = path if path.is_absolute() else config_dir / path
+    if not path.is_file():
+        raise PluginError(f"mkdocs.yml: extra.letter.brief_pdf: '{settings.brief_pdf}' does not exist — "
+                          "run `make pdf`, which prints it and then builds the site with it")
+    pdf = File.generated(config, PDF_NAME, abs_src_path=str(path))
+    files.append(pdf)
+    return pdf
+
+
+def _pdf_link(pdf: File, page: File) -> str:
+    size = Path(pdf.abs_src_path).stat().st_size
+    shown = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+    href = posixpath.relpath(PDF_NAME, posixpath.dirname(page.src_uri) or ".")
+    return f"[Download this brief as a PDF]({href}) ({shown}, to print or forward).\n{{ .brief-download }}\n"
+
+
+def _shown(file: File, config_dir: Path) -> str:
+    return shown_path(file.abs_src_path, config_dir) if file.abs_src_path else file.src_uri
 
 
 def _presents_letter(file: File, text: str, settings: LetterConfig) -> bool:

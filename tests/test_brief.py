@@ -1,0 +1,96 @@
+"""The printable brief: one page with the recommendations, the letter in full and the
+references, printed to PDF by tools/print_brief.py with Debian's Chromium, read back
+with pdftotext (poppler-utils) and pypdf."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import pytest
+from pypdf import PdfReader
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import ROOT, run_mkdocs_build
+
+sys.path.insert(0, str(ROOT / "tools"))
+from print_brief import print_brief, site_file  # noqa: E402
+
+pytestmark = pytest.mark.browser
+SITE_URL = "https://racial-equity.example/"
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def printed(built_site, tmp_path_factory) -> tuple[Path, str]:
+    pdf = print_brief(built_site.site_dir, tmp_path_factory.mktemp("brief") / "brief.pdf", SITE_URL)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return pdf, text
+
+
+def recommendations(site_dir: Path) -> list[str]:
+    tree = LexborHTMLParser((site_dir / "recommendations" / "index.html").read_text(encoding="utf-8"))
+    return [normalise(row.css("td")[1].text(deep=True)) for row in tree.css(".recommendation-cards tbody tr")]
+
+
+def test_the_brief_page_holds_recommendations_letter_and_references(built_site):
+    tree = LexborHTMLParser(built_site.page("brief/index.html"))
+    assert len(tree.css("p.letter-paragraph")) == 48
+    assert [normalise(row.css("td")[1].text(deep=True)) for row in tree.css(".recommendation-cards tbody tr")] \
+        == recommendations(built_site.site_dir)
+    references = tree.css("ul.references li")
+    assert len(references) >= 15
+
+
+def test_the_pdf_holds_every_recommendation_and_page_numbers(printed, built_site):
+    pdf, text = printed
+    flat = normalise(text)
+    found = recommendations(built_site.site_dir)
+    assert len(found) == 13
+    for recommendation in found:
+        assert recommendation in flat, recommendation
+    pages = len(PdfReader(str(pdf)).pages)
+    assert f"Page {pages} of {pages}" in flat
+    assert "Exit this page" not in flat and "Cite this page" not in flat  # print styles apply
+
+
+def test_every_link_in_the_pdf_is_one_the_site_has(printed, built_site):
+    pdf, _ = printed
+    uris = [annotation.get_object()["/A"]["/URI"]
+            for page in PdfReader(str(pdf)).pages for annotation in page.get("/Annots", [])
+            if annotation.get_object().get("/A", {}).get("/URI")]
+    assert len(uris) > 50
+    brief = LexborHTMLParser(built_site.page("brief/index.html"))
+    outside = {a.attributes.get("href") for a in brief.css("a[href]")}
+    for uri in uris:
+        if uri.startswith(SITE_URL):
+            address, fragment = urldefrag(uri)
+            target = site_file(built_site.site_dir, SITE_URL, address)
+            assert target is not None, uri
+            if fragment and target.suffix == ".html":
+                assert LexborHTMLParser(target.read_text(encoding="utf-8")).css_first(f'[id="{fragment}"]'), uri
+        else:
+            assert uri in outside, f"{uri}: not a link of the brief page"
+
+
+def test_make_pdf_publishes_the_brief_with_its_size(tmp_path, site_copy):
+    """The second build of `make pdf`: the site links to the PDF and says how big it is."""
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + b"0" * 2400 + b"\n%%EOF\n")  # the build only copies it and measures it
+    result = run_mkdocs_build(site_copy / "mkdocs.yml", site_copy / "site", env={"BRIEF_PDF": str(pdf)})
+    assert result.returncode == 0, result.output
+    brief = result.page("brief/index.html")
+    assert '<a href="../nsn-racial-equity-brief.pdf">Download this brief as a PDF</a> (2 KB' in brief
+    assert (result.site_dir / "nsn-racial-equity-brief.pdf").read_bytes() == pdf.read_bytes()
+
+
+def test_a_missing_pdf_is_one_line_with_the_fix(site_copy):
+    result = run_mkdocs_build(site_copy / "mkdocs.yml", site_copy / "site", env={"BRIEF_PDF": "nowhere.pdf"})
+    assert result.returncode != 0 and "Traceback" not in result.output
+    assert ("mkdocs.yml: extra.letter.brief_pdf: 'nowhere.pdf' does not exist — run `make pdf`, which prints it "
+            "and then builds the site with it") in result.output
