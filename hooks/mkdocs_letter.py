@@ -1,9 +1,12 @@
 """MkDocs adapter for the letter: events only, the work is in ``letter/``.
 
 - ``on_config``: validate ``extra.letter`` and read the letter's text (errors stop).
-- ``on_files``: write the letter page's text in place of its marker, so that every
-  later hook (citations, safety, search) reads the full letter; then check paragraph
-  links on every page and the coverage of the pages that present the letter.
+- ``on_files``: replace marker lines with what they stand for, so that every later
+  hook (citations, safety, search) reads the result: ``<!-- letter:full-text -->``
+  (the letter, numbered), ``<!-- letter:recommendations -->`` (the recommendations
+  table, for the brief) and ``<!-- letter:brief-pdf -->`` (a link to the printed brief,
+  with its size, when ``make pdf`` has made it). Then check paragraph links on every
+  page and the coverage of the pages that present the letter.
 
 List it after the contributor checks (they read the files as written) and before the
 citations hook (which reads the letter page's source citations).
