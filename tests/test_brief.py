@@ -22,6 +22,13 @@ pytestmark = pytest.mark.browser
 SITE_URL = "https://racial-equity.example/"
 
 
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
 def normalise(text: str) -> str:
     return " ".join(text.split())
 
@@ -94,3 +101,22 @@ def test_a_missing_pdf_is_one_line_with_the_fix(site_copy):
     assert result.returncode != 0 and "Traceback" not in result.output
     assert ("mkdocs.yml: extra.letter.brief_pdf: 'nowhere.pdf' does not exist — run `make pdf`, which prints it "
             "and then builds the site with it") in result.output
+
+
+def test_a_paragraph_link_takes_the_reader_to_the_highlighted_paragraph(built_site, browser):
+    """From a topic page, "¶24" opens the letter scrolled to that paragraph, outlined."""
+    from browser_support import StaticSite
+
+    server = StaticSite(built_site.site_dir)
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{server.url}/barriers/", wait_until="load")
+        page.get_by_role("link", name="¶24").first.click()
+        page.wait_for_url("**/letter/#para-24")
+        target = page.locator("#para-24")
+        assert target.evaluate("node => getComputedStyle(node).outlineStyle") == "solid"
+        assert target.evaluate("node => getComputedStyle(document.getElementById('para-23')).outlineStyle") == "none"
+        box = target.bounding_box()
+        assert box is not None and 0 <= box["y"] < 844  # scrolled into view
+    finally:
+        server.close()

@@ -54,10 +54,17 @@ def test_weekly_external_link_check_uploads_its_report():
 
 def test_pages_publishes_the_strict_build_with_pinned_requirements():
     data = workflow("pages.yml")
-    build = next(step for step in steps(data) if step.get("run") == "make build")
+    build = next(step for step in steps(data) if step.get("run") == "make pdf")
     assert set(build["env"]) == {"SITE_URL", "REPOSITORY_URL"}
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^build: .*\n\t\$\(BIN\)/mkdocs build --strict$", makefile, re.MULTILINE)
+    # `make pdf`: strict build, print the brief, strict build again that publishes it.
+    pdf_recipe = re.search(r"^pdf: .*\n((?:\t.*\n)+)", makefile, re.MULTILINE).group(1).splitlines()
+    assert pdf_recipe[0] == "\t$(BIN)/mkdocs build --strict"
+    assert "tools/print_brief.py site build/nsn-racial-equity-brief.pdf" in pdf_recipe[1]
+    assert pdf_recipe[2] == "\tBRIEF_PDF=build/nsn-racial-equity-brief.pdf $(BIN)/mkdocs build --strict"
+    install = next(step for step in steps(data) if "apt-get install" in str(step.get("run")))
+    assert "chromium" in install["run"] and "poppler-utils" in install["run"]
     assert "pip install --quiet --disable-pip-version-check -r requirements.txt" in makefile
     assert data["jobs"]["deploy"]["needs"] == "build"
 

@@ -13,9 +13,9 @@ from conftest import run_mkdocs_build
 # Each page, its title, and words a reader must find on it.
 PAGES = {
     "index.html": ("Racial equity in anti-trafficking work", ["Senior Policy Operating Group", "Restructure Team", "100%"]),
-    "values/index.html": ("Values", ["Not all crime is violence", "13th Amendment", "anti-racist"]),
+    "values/index.html": ("Values", ["Crime is not the same as violence", "13th Amendment", "anti-racist"]),
     "framework/index.html": ("A racially equitable framework", ["non-carceral", "precondition", "labor trafficking", "in tandem"]),
-    "harms/index.html": ("Harms survivors observed", ["Tokenizing", "well-curated", "social justice"]),
+    "harms/index.html": ("Harms survivors observed", ["Tokenizing", "well-curated", "weaponize"]),
     "barriers/index.html": ("Barriers to racial equity", ["anti-prostitution pledge", "Demand reduction", "promoting prostitution"]),
     "diversion-courts/index.html": ("Diversion courts", ["coercive interventions", "Net widening", "Layleen Polanco", "I need a job"]),
     "prevention/index.html": ("Prevention and the ideal movement", ["public-health", "Universal basic income", "silo"]),
@@ -25,6 +25,8 @@ PAGES = {
     "about/index.html": ("About this site", ["CAST", "contributor guide", "Corrections"]),
     "staying-safe-online/index.html": ("Staying safe online", ["does <strong>not</strong> erase", "Private browsing", "Monitoring software"]),
     "contributing/index.html": ("Contributing", ["Quote the letter exactly", "Add a source", "What the checks tell you"]),
+    "letter/index.html": ("The letter in full", ["Announcement: Racial Equity", "See our feedback here"]),
+    "brief/index.html": ("Racial equity in anti-trafficking work: a brief", ["The recommendations and their evidence", "The letter in full"]),
 }
 # Python-Markdown's abbr matches whole words (\b...\b), and no word boundary follows
 # "+", so the glossary defines "2SLGBTQIA" and the "+" stays just after the <abbr>.
