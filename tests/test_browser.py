@@ -21,7 +21,9 @@ from test_site import PAGES
 pytestmark = pytest.mark.browser
 
 EXIT_URL = "https://www.weather.gov/"
-VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+# 320 px: WCAG 1.4.10 reflow; "zoom-200": a 1280 x 800 window at 200% zoom is 640 x 400 CSS px.
+VIEWPORTS = {"small-phone": {"width": 320, "height": 640}, "phone": {"width": 390, "height": 844},
+             "desktop": {"width": 1280, "height": 800}, "zoom-200": {"width": 640, "height": 400}}
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 AXE = Axe()
 
@@ -98,9 +100,24 @@ def test_page_is_private_csp_clean_and_accessible(browser, site, path, viewport,
     assert recorder.third_party() == []
     assert page.evaluate("window.__csp") == []
     assert recorder.console_errors == []
+    # Reflow (WCAG 1.4.10): the page never scrolls sideways; tables and code scroll inside their box.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[viewport]["width"], f"{path}: {width} px wide at {viewport}"
+    assert_exit_button_visible_and_on_top(page, f"{path} at {viewport}")
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, results.generate_report()
     context.close()
+
+
+def assert_exit_button_visible_and_on_top(page, where: str) -> None:
+    button = page.locator(".quick-exit__button")
+    box = button.bounding_box()
+    assert box is not None and box["width"] >= 44 and box["height"] >= 44, where
+    viewport = page.viewport_size
+    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], where
+    assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], where
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('.quick-exit__button') !== null",
+                         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]), f"exit button covered: {where}"
 
 
 def test_every_page_has_no_referrer_policy_and_noreferrer_outbound_links(desktop, site):
@@ -353,13 +370,26 @@ def test_content_note_follows_the_title(desktop, site):
     assert page.locator("aside.content-note").count() == 0
 
 
-def test_search_finds_diversion_and_opens_the_page(desktop, site):
+SEARCH_FILES = re.compile(r"/search/search_index\.json$|/workers/search\.[0-9a-f]+\.min\.js$")
+
+
+def search_requests(recorder) -> list[str]:
+    return [url for url in recorder.requests if SEARCH_FILES.search(url)]
+
+
+def test_search_loads_on_demand_finds_diversion_and_opens_the_page(desktop, site):
+    """Search costs nothing until a reader opens it (overrides/assets/javascripts/
+    search-on-demand.js); then it finds what it found before."""
     page, recorder = desktop
     page.goto(page_url(site, "index.html"), wait_until="networkidle")
+    page.wait_for_timeout(300)
+    assert search_requests(recorder) == []  # neither the index nor the worker yet
     page.keyboard.press("/")
     page.keyboard.type("diversion", delay=20)
     result = page.locator(".md-search-result__link").first
     expect(result).to_be_visible()
+    assert len(search_requests(recorder)) == 2
+    expect(page.locator(".md-search-result__meta")).to_have_text(re.compile(r"^\d+ matching documents$"))
     result.click()
     expect(page).to_have_url(re.compile(r".*/diversion-courts/.*"))
     assert page.evaluate("window.__csp") == []
@@ -379,7 +409,8 @@ def test_nothing_is_stored_unless_the_reader_chooses_a_palette(desktop, site):
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("path", ["index.html", "diversion-courts/index.html", "sources/index.html"])
+@pytest.mark.parametrize("path", ["index.html", "diversion-courts/index.html", "sources/index.html",
+                                  "recommendations/index.html"])
 def test_screenshots(browser, site, path, viewport):
     context, _ = open_context(browser, viewport)
     page = context.new_page()
@@ -388,4 +419,52 @@ def test_screenshots(browser, site, path, viewport):
     name = (path.removesuffix("index.html").strip("/") or "home") + f"-{viewport}.png"
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
     assert (ARTIFACTS / name).stat().st_size > 10_000
+    context.close()
+
+
+def test_search_opens_by_tap_on_a_small_phone(browser, site):
+    context, recorder = open_context(browser, "small-phone")
+    page = context.new_page()
+    page.goto(page_url(site, "values/index.html"), wait_until="networkidle")
+    assert search_requests(recorder) == []
+    page.locator('label[for="__search"].md-header__button').click()
+    page.keyboard.type("diversion", delay=20)
+    expect(page.locator(".md-search-result__link").first).to_be_visible()
+    assert len(search_requests(recorder)) == 2
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", ["small-phone", "phone"])
+def test_recommendations_are_cards_on_phones_and_a_table_on_wide_screens(browser, site, viewport):
+    context, _ = open_context(browser, viewport)
+    page = context.new_page()
+    page.goto(page_url(site, "recommendations/index.html"), wait_until="networkidle")
+    width = VIEWPORTS[viewport]["width"]
+    rows = page.locator(".recommendation-cards tbody tr")
+    assert rows.count() == 13
+    expect(page.locator(".recommendation-cards thead")).to_be_hidden()
+    for cell in page.locator(".recommendation-cards td").all():  # every cell readable without scrolling sideways
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("getComputedStyle(document.querySelector('.recommendation-cards td:nth-child(5)'), "
+                         "'::before').content") == '"Evidence: "'
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    expect(page.locator(".recommendation-cards thead")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", ["phone", "small-phone"])
+def test_the_header_title_fits_or_steps_aside(browser, site, viewport):
+    """At 390 px the short title shows in full; at 320 px there is no room for any."""
+    context, _ = open_context(browser, viewport)
+    page = context.new_page()
+    page.goto(page_url(site, "values/index.html"), wait_until="networkidle")
+    title = page.locator(".md-header__topic .site-title--short").first
+    if viewport == "phone":
+        expect(title).to_be_visible()
+        expect(title).to_have_text("Racial equity")
+        assert page.evaluate("e => e.scrollWidth <= e.clientWidth",
+                             page.locator(".md-header__topic .md-ellipsis").first.element_handle())
+    else:
+        expect(page.locator(".md-header__title")).to_be_hidden()
     context.close()

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import run_mkdocs_build
+from conftest import ROOT, run_mkdocs_build
 
 # Each page, its title, and words a reader must find on it.
 PAGES = {
@@ -119,3 +119,44 @@ def test_broken_internal_link_or_anchor_fails_the_strict_build(site_copy, link, 
     assert result.returncode == 1
     assert message in result.output
     assert "Aborted with 1 warnings in strict mode!" in result.output
+
+
+# Theme partials we copied from Material: each must be Material's own file with only our
+# change, so that an upgrade of Material that changes the file fails here, not silently.
+MATERIAL_TEMPLATES = __import__("pathlib").Path(__import__("material").__file__).parent / "templates"
+PARTIAL_CHANGES = {
+    "header.html": ('''          <span class="md-ellipsis">
+            {{ config.site_name }}
+          </span>''', '''          <span class="md-ellipsis">
+            {%- if config.extra.short_title %}
+            <span class="site-title--full">{{ config.site_name }}</span>
+            <span class="site-title--short">{{ config.extra.short_title }}</span>
+            {%- else %}
+            {{ config.site_name }}
+            {%- endif %}
+          </span>'''),
+    "search.html": ('<div class="md-search" data-md-component="search" role="dialog">',
+                    '<div class="md-search" data-md-component="search" role="dialog" '
+                    'aria-label="{{ lang.t(\'search\') }}">'),
+}
+GENERATED_NOTICE = "{#-\n  This file was automatically generated - do not edit\n-#}\n"
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL_CHANGES))
+def test_copied_partials_are_materials_with_only_our_change(name):
+    ours = (ROOT / "overrides" / "partials" / name).read_text(encoding="utf-8")
+    ours = ours.split("-#}\n", 1)[1]  # our own leading comment says why the copy exists
+    theirs = (MATERIAL_TEMPLATES / "partials" / name).read_text(encoding="utf-8").removeprefix(GENERATED_NOTICE)
+    old, new = PARTIAL_CHANGES[name]
+    assert theirs.count(old) == 1, f"Material's {name} changed: re-copy it and re-apply our change"
+    assert ours == theirs.replace(old, new)
+
+
+def test_our_scripts_and_styles_are_served_minified(built_site):
+    """hooks/mkdocs_assets.py: the same code without the sources' comments."""
+    for name in ("javascripts/quick-exit.js", "javascripts/search-on-demand.js", "stylesheets/site.css"):
+        source = (ROOT / "overrides" / "assets" / name).read_text(encoding="utf-8")
+        served = (built_site.site_dir / "assets" / name).read_text(encoding="utf-8")
+        assert "/*" in source and "/*" not in served, name
+        assert len(served) < len(source) * 0.7, name
+    assert "XMLHttpRequest.prototype.send" in (built_site.site_dir / "assets/javascripts/search-on-demand.js").read_text()
