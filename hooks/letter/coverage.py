@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from citations.syntax import mask_code
+from contributor_checks.front_matter import Finding as CoverageProblem  # file, line, problem, fix
 
 # [¶12](letter.md#para-12) or [¶12–14](…#para-12); the en dash or a hyphen.
 PARAGRAPH_LINK = re.compile(r"\[¶\s*(?P<first>\d+)(?:\s*[–-]\s*(?P<last>\d+))?\]\((?P<target>[^)\s]*)\)")
@@ -30,16 +31,6 @@ class ParagraphLink:
     line: int
     first: int
     last: int
-
-
-@dataclass(frozen=True)
-class CoverageProblem:
-    line: int
-    problem: str
-    fix: str
-
-    def render(self, path: str) -> str:
-        return f"{path}:{self.line}: {self.problem} — {self.fix}"
 
 
 @dataclass(frozen=True)

@@ -73,12 +73,35 @@ def check_internal(pages: dict[str, ScannedPage], site_dir: Path, base_path: str
     """
     problems = []
     files = SiteFiles(site_dir)
+    fine: set[tuple[str, str]] = set()
     for page in pages.values():
         for link in page.links:
+            key = _same_target_key(link)
+            if key is not None and key in fine:
+                continue
             problem = check_link(link, pages, site_dir, base_path, files)
             if problem:
                 problems.append(_with_line(problem, site_dir))
+            elif key is not None:
+                fine.add(key)
     return problems
+
+
+def _same_target_key(link: Link) -> tuple[str, str] | None:
+    """A key shared by links that must reach the same place: Material's navigation puts
+    the same relative links on every page, and "../x/" means the same from every page
+    of one folder's subfolders. So the key is the folder the link climbs to, plus the
+    rest of the link. None for links this shortcut does not cover (a <base>, a scheme,
+    a root-relative or protocol-relative address)."""
+    url = link.url
+    if link.base or ":" in url or url.startswith("/") or url != url.strip():
+        return None
+    folder = posixpath.dirname(link.page)
+    while url.startswith("../"):
+        if not folder:
+            return None  # climbs out of the site: let check_link report it
+        folder, url = posixpath.dirname(folder), url[3:]
+    return folder, url
 
 
 def _with_line(problem: InternalProblem, site_dir: Path) -> InternalProblem:
