@@ -164,3 +164,15 @@ def test_link_check_package_imports_without_mkdocs():
            "import link_check.__main__, link_check.runner, link_check.internal; print('ok')"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert completed.stdout.strip() == "ok", completed.stderr
+
+
+def test_a_link_checked_once_per_target_still_fails_where_it_leads_nowhere(tmp_path):
+    """The same relative link is checked once per place it reaches: "../x/" from two
+    folders reaches two places, and only the missing one is reported."""
+    for folder in ("a/p", "b/p", "a/x"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "index.html").write_text('<a href="../x/">x</a>')
+    pages = {path: scan_html(path, (tmp_path / path).read_text())
+             for path in ("a/p/index.html", "b/p/index.html", "a/x/index.html")}
+    found = [(problem.page, problem.problem) for problem in check_internal(pages, tmp_path)]
+    assert found == [("b/p/index.html", "no file 'b/x/index.html' in the built site")]
