@@ -16,7 +16,7 @@ help:
 	@echo "make test         set up and run every test, browser tests included"
 	@echo "make test-fast    run the tests that need no browser"
 	@echo "make check-links  check every link of the built site in site/, external ones too"
-	@echo "make clean        remove site/, .cache/ and test artifacts"
+	@echo "make clean        remove site/, build/, .cache/ and test artifacts"
 
 $(BIN)/mkdocs: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)

@@ -187,10 +187,18 @@ def _brief_pdf(files: Files, settings: LetterConfig, config: MkDocsConfig, confi
     if not settings.brief_pdf:
         return None
     path = Path(settings.brief_pdf)
-    path = path if path.is_absolute() else config_dir / path
+    path = (path if path.is_absolute() else config_dir / path).resolve()
     if not path.is_file():
         raise PluginError(f"mkdocs.yml: extra.letter.brief_pdf: '{settings.brief_pdf}' does not exist — "
                           "run `make pdf`, which prints it and then builds the site with it")
+    # Whatever this names is published: only a PDF from inside the project.
+    if not path.is_relative_to(config_dir.resolve()):
+        raise PluginError(f"mkdocs.yml: extra.letter.brief_pdf: '{settings.brief_pdf}' is outside the project — "
+                          "use the PDF `make pdf` writes, build/nsn-racial-equity-brief.pdf")
+    with path.open("rb") as pdf_file:
+        if pdf_file.read(5) != b"%PDF-":
+            raise PluginError(f"mkdocs.yml: extra.letter.brief_pdf: '{settings.brief_pdf}' is not a PDF — "
+                              "use the PDF `make pdf` writes, build/nsn-racial-equity-brief.pdf")
     pdf = File.generated(config, PDF_NAME, abs_src_path=str(path))
     files.append(pdf)
     return pdf

@@ -85,9 +85,10 @@ def test_every_link_in_the_pdf_is_one_the_site_has(printed, built_site):
             assert uri in outside, f"{uri}: not a link of the brief page"
 
 
-def test_make_pdf_publishes_the_brief_with_its_size(tmp_path, site_copy):
+def test_make_pdf_publishes_the_brief_with_its_size(site_copy):
     """The second build of `make pdf`: the site links to the PDF and says how big it is."""
-    pdf = tmp_path / "brief.pdf"
+    (site_copy / "build").mkdir()
+    pdf = site_copy / "build" / "brief.pdf"
     pdf.write_bytes(b"%PDF-1.4\n" + b"0" * 2400 + b"\n%%EOF\n")  # the build only copies it and measures it
     result = run_mkdocs_build(site_copy / "mkdocs.yml", site_copy / "site", env={"BRIEF_PDF": str(pdf)})
     assert result.returncode == 0, result.output
@@ -120,3 +121,19 @@ def test_a_paragraph_link_takes_the_reader_to_the_highlighted_paragraph(built_si
         assert box is not None and 0 <= box["y"] < 844  # scrolled into view
     finally:
         server.close()
+
+
+@pytest.mark.parametrize(("name", "content", "problem"), [
+    ("/etc/hostname", None, "is outside the project"),
+    ("build/brief.pdf", b"<html><script>alert(1)</script></html>", "is not a PDF"),
+])
+def test_only_a_pdf_from_the_project_is_published(site_copy, name, content, problem):
+    """Whatever brief_pdf names is copied into the site: not a file from elsewhere on the
+    machine, and not a page or script under a .pdf name."""
+    if content is not None:
+        (site_copy / "build").mkdir()
+        (site_copy / name).write_bytes(content)
+    result = run_mkdocs_build(site_copy / "mkdocs.yml", site_copy / "site", env={"BRIEF_PDF": name})
+    assert result.returncode != 0 and "Traceback" not in result.output
+    assert f"mkdocs.yml: extra.letter.brief_pdf: '{name}' {problem} — use the PDF `make pdf` writes" in result.output
+    assert not (site_copy / "site" / "nsn-racial-equity-brief.pdf").exists()

@@ -265,6 +265,7 @@ def test_unusable_front_matter(text, problem):
     ("content_note", "{skip_to: '#x'}", "'content_note' must be text, or 'text:'"),
     ("content_note", "{text: Hi, skip: '#x'}", "unknown field 'content_note.skip'"),
     ("content_note", "{text: Hi, skip_to: 'other.md'}", "'content_note.skip_to' must be an #anchor"),
+    ("presents_letter", "yes", "'presents_letter: yes' must be true or false"),
     ("last_reviewed", "28/11/2026", "'last_reviewed: 28/11/2026' is not a date"),
     ("tags", "[a, [b]]", "'tags' must be a list of words"),
 ])

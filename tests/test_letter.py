@@ -219,3 +219,57 @@ def test_every_topic_section_links_to_the_letter(built_site):
             if 'id="references"' in part.split(">", 1)[0]:
                 continue  # the References list the citations hook adds
             assert "letter/#para-" in part, f"{page}: a section without a paragraph link: {part[:80]}"
+
+
+# Hostile input: the letter's text, the source notes and paragraph links
+
+
+HOSTILE_LETTER = ("<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))\n\n"
+                  "Text {: onclick=\"alert(4)\" } <!-- hidden --> &lt;b&gt;\n")
+
+
+def test_markup_in_the_letter_text_stays_text(letter_site):
+    (letter_site.root / "letter.txt").write_text(HOSTILE_LETTER, encoding="utf-8")
+    letter_site.extra_config = letter_site.extra_config.replace("1: A heading only.", "1: Hostile.")
+    letter_site.page("index.md", "---\ntitle: Home\ndescription: Home.\n---\n\n# Home\n\n"
+                                 "See [¶1–4](letter.md#para-1).\n")
+    letter_site.page("topic.md", "---\ntitle: Topic\ndescription: A topic.\n---\n\n# Topic\n\n"
+                                 "From the letter: [¶2](letter.md#para-2)\n")
+    letter_site.extra_config = letter_site.extra_config.replace("    not_presented:\n      1: Hostile.\n", "")
+    result = letter_site.build()
+    assert result.returncode == 0, result.output
+    tree = LexborHTMLParser(result.page("letter/index.html"))
+    texts = [node.text(deep=True) for node in tree.css("p.letter-paragraph")]
+    assert texts == [f"¶{n} {line}" for n, line in enumerate(
+        [p for p in HOSTILE_LETTER.splitlines() if p.strip()], start=1)]
+    article = tree.css_first("article")
+    assert article.css("script, img") == []
+    assert all(not name.startswith("on") for node in article.traverse() for name in node.attributes)
+    assert all(not (a.attributes.get("href") or "").startswith("javascript:") for a in article.css("a"))
+
+
+def test_a_source_note_is_held_to_the_page_rules(letter_site):
+    letter_site.extra_config = letter_site.extra_config.replace(
+        "'Named: [@vera-unjust-burden-2018]'", "'<img src=x onerror=alert(1)> [@vera-unjust-burden-2018]'")
+    result = letter_site.build()
+    assert_one_line_error(result, "inline event handler 'onerror=' is not allowed — remove the attribute")
+    assert "docs/letter.md:" in result.output
+
+
+@pytest.mark.parametrize("unit", ["[¶1](", "](", "](a#para-", "[¶1–", "## ", "```\n"])
+def test_paragraph_links_are_found_in_linear_time(unit):
+    import time
+
+    def cost(size: int) -> float:
+        text = unit * (size // len(unit))
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            links, _ = paragraph_links(text, "page.md", "letter.md", 48)
+            uncovered_sections(text, links)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = cost(25_000), cost(100_000)
+    # Four times the input: linear work takes about 4×, quadratic 16×.
+    assert large / small < 8, (small, large)

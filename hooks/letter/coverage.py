@@ -19,10 +19,11 @@ from urllib.parse import unquote
 from citations.syntax import mask_code
 from contributor_checks.front_matter import Finding as CoverageProblem  # file, line, problem, fix
 
-# [¶12](letter.md#para-12) or [¶12–14](…#para-12); the en dash or a hyphen.
-PARAGRAPH_LINK = re.compile(r"\[¶\s*(?P<first>\d+)(?:\s*[–-]\s*(?P<last>\d+))?\]\((?P<target>[^)\s]*)\)")
+# [¶12](letter.md#para-12) or [¶12–14](…#para-12); the en dash or a hyphen. Targets are
+# bounded so that a page of unclosed "](" cannot make the search quadratic.
+PARAGRAPH_LINK = re.compile(r"\[¶\s*(?P<first>\d+)(?:\s*[–-]\s*(?P<last>\d+))?\]\((?P<target>[^)\s]{0,300})\)")
 # Any Markdown link into the letter page's paragraphs, whatever its text.
-ANY_LINK_TARGET = re.compile(r"\]\((?P<target>[^)\s]*#para-[^)\s]*)\)")
+ANY_LINK_TARGET = re.compile(r"\]\((?P<target>[^)\s#]{0,300}#para-[^)\s]{0,40})\)")
 HEADING = re.compile(r"^(?P<marks>#{1,2})[ \t]+(?P<title>.+?)[ \t]*(?:\{[^}]*\})?[ \t]*#*[ \t]*$", re.MULTILINE)
 
 
