@@ -22,20 +22,15 @@ pytestmark = pytest.mark.browser
 SITE_URL = "https://racial-equity.example/"
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    from browser_support import CHROMIUM, CHROMIUM_ARGS
-
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
 def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")
-def printed(built_site, tmp_path_factory) -> tuple[Path, str]:
-    pdf = print_brief(built_site.site_dir, tmp_path_factory.mktemp("brief") / "brief.pdf", SITE_URL)
+def printed(built_site, tmp_path_factory, browser) -> tuple[Path, str]:
+    # pytest-playwright's browser: a second Playwright in the same test session is refused.
+    pdf = print_brief(built_site.site_dir, tmp_path_factory.mktemp("brief") / "brief.pdf", SITE_URL,
+                      browser=browser)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return pdf, text
 

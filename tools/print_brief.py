@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import Browser, Route, sync_playwright
 
 CHROMIUM = "/usr/lib/chromium/chromium"  # Debian's binary (see tests/browser_support.py)
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"  # where `make serve` serves the site
@@ -38,8 +38,10 @@ def site_file(site_dir: Path, site_url: str, url: str) -> Path | None:
     return target
 
 
-def print_brief(site_dir: Path, output: Path, site_url: str = DEFAULT_SITE_URL, page: str = "brief/") -> Path:
-    """Print ``page`` of the built site to ``output``; return the output path."""
+def print_brief(site_dir: Path, output: Path, site_url: str = DEFAULT_SITE_URL, page: str = "brief/",
+                browser: Browser | None = None) -> Path:
+    """Print ``page`` of the built site to ``output`` with ``browser`` (or a Chromium of its
+    own); return the output path."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     site_dir = site_dir.resolve()
 
@@ -52,20 +54,25 @@ def print_brief(site_dir: Path, output: Path, site_url: str = DEFAULT_SITE_URL, 
         route.fulfill(status=200, body=target.read_bytes(), content_type=content_type)
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND"])
-        try:
-            context = browser.new_context()
-            context.route("**/*", answer_from_disk)
-            tab = context.new_page()
-            tab.goto(site_url + page, wait_until="load")
-            tab.emulate_media(media="print")
-            tab.pdf(path=str(output), format="Letter", print_background=False, display_header_footer=True,
-                    header_template="<span></span>", footer_template=FOOTER,
-                    margin={"top": "0.6in", "bottom": "0.7in", "left": "0.6in", "right": "0.6in"})
-        finally:
-            browser.close()
+    if browser is None:
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND"])
+            try:
+                return print_brief(site_dir, output, site_url, page, own)
+            finally:
+                own.close()
+    context = browser.new_context()
+    try:
+        context.route("**/*", answer_from_disk)
+        tab = context.new_page()
+        tab.goto(site_url + page, wait_until="load")
+        tab.emulate_media(media="print")
+        tab.pdf(path=str(output), format="Letter", print_background=False, display_header_footer=True,
+                header_template="<span></span>", footer_template=FOOTER,
+                margin={"top": "0.6in", "bottom": "0.7in", "left": "0.6in", "right": "0.6in"})
+    finally:
+        context.close()
     return output
 
 
