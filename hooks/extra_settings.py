@@ -18,6 +18,7 @@ from mkdocs.plugins import get_plugin_logger
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
 
 log = get_plugin_logger("extra_settings")
 Schema = TypeVar("Schema", bound=base.Config)
@@ -34,6 +35,12 @@ def load_extra_settings(config: MkDocsConfig, name: str, schema: type[Schema], f
         key, error = errors[0]
         raise PluginError(f"mkdocs.yml: extra.{name}.{key}: {error} — {fix}")
     return settings
+
+
+def shown_file(file: File, config_dir: str | Path) -> str:
+    """A page or file of the build as messages name it: its source under docs/, or its
+    site path when a plugin generated it."""
+    return shown_path(file.abs_src_path, config_dir) if file.abs_src_path else file.src_uri
 
 
 def shown_path(path: str | Path, config_dir: str | Path) -> str:

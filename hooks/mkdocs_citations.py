@@ -26,7 +26,7 @@ from citations.render import UnknownKeyError, cite_this_page_html, locate_citati
 from citations.slots import HtmlSlots
 from citations.sources_page import Backlink, sources_markdown
 from citations.syntax import CitationSyntaxError
-from extra_settings import load_extra_settings, shown_path
+from extra_settings import load_extra_settings, shown_file, shown_path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -132,7 +132,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 def _collect_backlinks(file: File, state: _BuildState) -> None:
     source = file.content_string  # as the page will be built (the letter page is filled in by a hook)
-    shown = shown_path(file.abs_src_path, state.config_dir) if file.abs_src_path else file.src_uri
+    shown = shown_file(file, state.config_dir)
     try:
         _, sites = locate_citations(source, state.bibliography.entries)
     except UnknownKeyError as error:

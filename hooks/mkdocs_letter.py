@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contributor_checks.front_matter import FrontMatterError, read_front_matter
-from extra_settings import load_extra_settings, shown_path
+from extra_settings import load_extra_settings, shown_file, shown_path
 from letter.coverage import covered_paragraphs, paragraph_links, uncovered_sections
 from letter.paragraphs import Paragraph, read_letter
 from letter.render import letter_markdown
@@ -89,7 +89,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"mkdocs.yml: extra.letter.page: '{settings.page}' is not a page in docs/ — "
                           "create it with the line '<!-- letter:full-text -->' where the letter goes")
     if not MARKER.search(letter_file.content_string):
-        raise PluginError(f"{_shown(letter_file, config_dir)}: no '<!-- letter:full-text -->' line — "
+        raise PluginError(f"{shown_file(letter_file, config_dir)}: no '<!-- letter:full-text -->' line — "
                           "put it on a line of its own where the letter's text goes")
     pdf = _brief_pdf(files, settings, config, config_dir)
     originals = {file.src_uri: file.content_string for file in files.documentation_pages()}
@@ -100,7 +100,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         if file is letter_file:
             continue
         text = originals[file.src_uri]  # as written: generated text is checked by its own tests
-        shown = _shown(file, config_dir)
+        shown = shown_file(file, config_dir)
         links, problems = paragraph_links(text, file.src_uri, settings.page, len(paragraphs))
         covered |= covered_paragraphs(links)  # any page that links ¶N presents it
         if _presents_letter(file, text, settings):
@@ -176,7 +176,7 @@ def _recommendations_table(files: Files, settings: LetterConfig, config_dir: Pat
     lines = page.content_string.splitlines()
     start = next((i for i, line in enumerate(lines) if line.startswith("|")), None)
     if start is None:
-        raise PluginError(f"{_shown(page, config_dir)}: no table for '<!-- letter:recommendations -->' — "
+        raise PluginError(f"{shown_file(page, config_dir)}: no table for '<!-- letter:recommendations -->' — "
                           "keep the recommendations as a Markdown table")
     end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
     return "\n".join(lines[start:end]) + "\n"
@@ -209,10 +209,6 @@ def _pdf_link(pdf: File, page: File) -> str:
     shown = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
     href = posixpath.relpath(PDF_NAME, posixpath.dirname(page.src_uri) or ".")
     return f"[Download this brief as a PDF]({href}) ({shown}, to print or forward).\n{{ .brief-download }}\n"
-
-
-def _shown(file: File, config_dir: Path) -> str:
-    return shown_path(file.abs_src_path, config_dir) if file.abs_src_path else file.src_uri
 
 
 def _presents_letter(file: File, text: str, settings: LetterConfig) -> bool:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import built_pages
-from extra_settings import load_extra_settings, shown_path
+from extra_settings import load_extra_settings, shown_file
 from link_check.html_scan import scan_tree
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -285,7 +285,7 @@ def _source_text(page: Page) -> str:
 
 
 def _shown_path(page: Page, state: _BuildState) -> str:
-    return shown_path(page.file.abs_src_path, state.config_dir) if page.file.abs_src_path else page.file.src_uri
+    return shown_file(page.file, state.config_dir)
 
 
 def _require_state() -> _BuildState:

@@ -193,3 +193,11 @@ def loopback_only():
     socket.getaddrinfo = guarded
     yield
     socket.getaddrinfo = real_getaddrinfo
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Every browser test drives Debian's Chromium (pytest-playwright's fixture, overridden)."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -29,11 +29,6 @@ AXE = Axe()
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
 def site(built_site):
     server = StaticSite(built_site.site_dir)
     yield server

@@ -37,11 +37,6 @@ BIBLIOGRAPHY = MINIMAL_BIBLIOGRAPHY.replace(
 ).replace('title: "An Unjust Burden"', 'title: "![a](https://elsewhere.example/t.png) <svg onload=alert(10)>"')
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     site = hostile_site(tmp_path_factory.mktemp("hostile"))

@@ -87,7 +87,10 @@ def paragraph_links(markdown: str, page: str, letter_page: str, paragraph_count:
 
 def sections(markdown: str) -> list[Section]:
     """The page's lead (from its title to the first ``##``) and each ``##`` section."""
-    masked = mask_code(markdown)
+    return _sections(mask_code(markdown))
+
+
+def _sections(masked: str) -> list[Section]:
     headings = list(HEADING.finditer(masked))
     found = []
     for index, heading in enumerate(headings):
@@ -103,7 +106,7 @@ def uncovered_sections(markdown: str, links: list[ParagraphLink]) -> list[Covera
     problems = []
     masked = mask_code(markdown)
     lines_with_links = {link.line for link in links}
-    for section in sections(markdown):
+    for section in _sections(masked):
         body = masked[section.start:section.end]
         if not body.strip():
             continue
