@@ -201,3 +201,21 @@ def browser_type_launch_args(browser_type_launch_args):
     from browser_support import CHROMIUM, CHROMIUM_ARGS
 
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def assert_linear_time(function, unit: str) -> None:
+    """``function`` on 100 KB of ``unit`` repeated costs about 4x what it costs on 25 KB:
+    linear work takes about 4x, quadratic 16x (a ratio, not a stopwatch)."""
+    import time
+
+    def cost(size: int) -> float:
+        text = unit * (size // len(unit))
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            function(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = cost(25_000), cost(100_000)
+    assert large / small < 8, (unit, small, large)

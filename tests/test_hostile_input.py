@@ -8,13 +8,12 @@ the inert builds in Chromium and watches for dialogs, requests and navigation.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import MINIMAL_BIBLIOGRAPHY, FixtureSite, assert_one_line_error
+from conftest import MINIMAL_BIBLIOGRAPHY, FixtureSite, assert_linear_time, assert_one_line_error
 
 GOOD_PAGE = "---\ntitle: Home\ndescription: A page.\n---\n\n# Home\n\nCited [@vera-unjust-burden-2018].\n"
 HOOKS = ["mkdocs_contributors.py", "mkdocs_citations.py", "mkdocs_safety.py", "mkdocs_links.py"]
@@ -348,18 +347,7 @@ def test_bibliography_text_never_becomes_markup(site):
 def test_source_checks_are_linear_in_page_size(unit):
     from contributor_checks.content_safety import check_content
 
-    def cost(size: int) -> float:
-        text = unit * (size // len(unit))
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            check_content(text)
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    small, large = cost(25_000), cost(100_000)
-    # Four times the input: linear work takes about 4×, quadratic 16×.
-    assert large / small < 8, (small, large)
+    assert_linear_time(check_content, unit)
 
 
 def test_hundred_kilobytes_of_tags_build(site):

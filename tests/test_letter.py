@@ -7,7 +7,7 @@ import markdown
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, assert_one_line_error
+from conftest import ROOT, assert_linear_time, assert_one_line_error
 from letter.coverage import covered_paragraphs, paragraph_links, sections, uncovered_sections
 from letter.paragraphs import read_letter, split_paragraphs
 from letter.render import escape_markdown, letter_markdown
@@ -258,18 +258,8 @@ def test_a_source_note_is_held_to_the_page_rules(letter_site):
 
 @pytest.mark.parametrize("unit", ["[¶1](", "](", "](a#para-", "[¶1–", "## ", "```\n"])
 def test_paragraph_links_are_found_in_linear_time(unit):
-    import time
+    def check(text: str) -> None:
+        links, _ = paragraph_links(text, "page.md", "letter.md", 48)
+        uncovered_sections(text, links)
 
-    def cost(size: int) -> float:
-        text = unit * (size // len(unit))
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            links, _ = paragraph_links(text, "page.md", "letter.md", 48)
-            uncovered_sections(text, links)
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    small, large = cost(25_000), cost(100_000)
-    # Four times the input: linear work takes about 4×, quadratic 16×.
-    assert large / small < 8, (small, large)
+    assert_linear_time(check, unit)
