@@ -2,30 +2,43 @@
 
 Order of work in a build:
 
-1. ``on_config``: validate ``extra.citations`` and load the bibliography (errors stop).
-2. ``on_files``: read every page once to check its citations (an unknown key or bad
-   syntax stops the build, with file and line), collect backlinks for the Sources page,
-   warn about sources nothing cites, and add the CSL-JSON, BibTeX and RIS exports.
+1. ``on_config``: validate ``extra.citations``, load the bibliography and check the
+   citation style (errors stop).
+2. ``on_files``: read every page once and find its citations (an unknown key stops the
+   build, with file and line); format every unique citation and every entry in one
+   Pandoc run (``citations.engine``, cached); collect backlinks for the Sources page,
+   warn about sources nothing cites, and add the CSL-JSON, BibTeX, BibLaTeX and RIS
+   exports.
 3. ``on_page_markdown``: replace citations with placeholders for their links, append
    References and "Cite this page", and generate the Sources list.
 4. ``on_page_content``: put the HTML of citations, references and "Cite this page" in
-   place of the placeholders (built from bibliography text with HTML escaping, it never
+   place of the placeholders (Pandoc's HTML, with bibliography text escaped; it never
    passes through Markdown), and tell MkDocs about the anchors it carries.
 """
 
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.etree import ElementTree
 
-from citations.apa import Styler
 from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
-from citations.exports import to_bibtex, to_csl_json, to_ris
-from citations.render import UnknownKeyError, cite_this_page_html, locate_citations, render_page
+from citations.engine import Engine, EngineError, default_cache_dir
+from citations.exports import engine_items, noted_items, to_csl_json, to_ris
+from citations.render import (
+    Styled,
+    UnformattedClusterError,
+    UnknownKeyError,
+    cite_this_page_html,
+    locate_citations,
+    page_clusters,
+    render_page,
+)
 from citations.slots import HtmlSlots
 from citations.sources_page import Backlink, sources_markdown
-from citations.syntax import CitationSyntaxError
+from citations.syntax import Cluster
 from extra_settings import load_extra_settings, shown_file, shown_path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -42,7 +55,9 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 SOURCES_MARKER = re.compile(r"<!-- citations:sources-list.*?-->", re.DOTALL)
-EXPORTS = {"bibliography.json": to_csl_json, "bibliography.bib": to_bibtex, "bibliography.ris": to_ris}
+# Exports Pandoc writes (file name -> writer); CSL-JSON and RIS are written here.
+PANDOC_EXPORTS = {"bibliography.bib": "bibtex", "bibliography-biblatex.bib": "biblatex"}
+CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
 
 
 class CitationsConfig(base.Config):
@@ -50,17 +65,21 @@ class CitationsConfig(base.Config):
 
     bibliography = c.File(exists=True)
     sources_page = c.Type(str, default="sources.md")
+    # Any in-text CSL style; paths are relative to mkdocs.yml.
+    style = c.File(exists=True, default="citation-styles/apa.csl")
 
 
 class _BuildState:
     """Everything one build learns; replaced in on_config because `mkdocs serve`
     keeps this module loaded between rebuilds."""
 
-    def __init__(self, settings: CitationsConfig, bibliography: Bibliography, config_dir: Path) -> None:
+    def __init__(self, settings: CitationsConfig, bibliography: Bibliography, engine: Engine,
+                 config_dir: Path) -> None:
         self.settings = settings
         self.bibliography = bibliography
-        self.styler = Styler(bibliography)
+        self.engine = engine
         self.config_dir = config_dir
+        self.styled: Styled | None = None
         self.backlinks: dict[str, list[Backlink]] = {}
         self.slots: dict[str, HtmlSlots] = {}   # per page, between markdown and content
 
@@ -72,7 +91,7 @@ _state: _BuildState | None = None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Validate settings and load the bibliography once per build."""
+    """Validate settings, load the bibliography and check the style, once per build."""
     global _state
     settings = load_extra_settings(config, "citations", CitationsConfig,
                                    "set it to the CSL-YAML file, e.g. 'bibliography: docs/_data/bibliography.yaml'")
@@ -82,16 +101,32 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         bibliography = load_bibliography(settings.bibliography, display_path=shown)
     except BibliographyError as error:
         raise PluginError(str(error)) from None
-    _state = _BuildState(settings, bibliography, config_dir)
+    _check_style(Path(settings.style), config_dir)
+    try:
+        engine = Engine(Path(settings.style), cache_dir=default_cache_dir())
+    except EngineError as error:
+        raise PluginError(f"{shown_path(settings.style, config_dir)}: {error}") from None
+    _state = _BuildState(settings, bibliography, engine, config_dir)
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Check every page's citations, collect backlinks, add the exports."""
+    """Find every page's citations, format them all at once, collect backlinks, add the exports."""
     state = _require_state()
+    pages = [(file, file.content_string) for file in files.documentation_pages()]
+    clusters = {file.src_uri: _find_clusters(file, source, state) for file, source in pages}
+    every_cluster = [cluster.engine_text for found in clusters.values() for cluster in found]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        exports = pool.submit(state.engine.exports, noted_items(state.bibliography), list(PANDOC_EXPORTS.values()))
+        formatted = pool.submit(state.engine.format, every_cluster, engine_items(state.bibliography))
+    try:
+        state.styled = Styled(state.bibliography, formatted.result())
+        written = exports.result()
+    except EngineError as error:
+        raise PluginError(_engine_message(error, pages, clusters, state)) from None
     state.backlinks = {}
-    for file in files.documentation_pages():
-        _collect_backlinks(file, state)
+    for file, source in pages:
+        _collect_backlinks(file, source, clusters[file.src_uri], state)
     for key in state.bibliography.keys():
         if key not in state.backlinks:
             log.warning(
@@ -99,8 +134,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                 "(it is listed under Further reading until then)",
                 _bibliography_path(state), key, key,
             )
-    for name, export in EXPORTS.items():
-        files.append(File.generated(config, name, content=export(state.bibliography)))
+    files.append(File.generated(config, "bibliography.json", content=to_csl_json(state.bibliography)))
+    files.append(File.generated(config, "bibliography.ris", content=to_ris(state.bibliography)))
+    for name, writer in PANDOC_EXPORTS.items():
+        files.append(File.generated(config, name, content=written[writer]))
     return files
 
 
@@ -110,7 +147,13 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     slots = state.slots[page.file.src_uri] = HtmlSlots()
     if page.file.src_uri == state.settings.sources_page:
         return _render_sources_page(markdown, page, state, slots)
-    rendered = render_page(markdown, state.styler, slots)
+    try:
+        rendered = render_page(markdown, state.styled, slots)
+    except UnformattedClusterError as error:
+        raise PluginError(
+            f"{shown_file(page.file, state.config_dir)}:{error.cluster.line}: citation '{error.cluster.text}' "
+            "was added after the pages were read — add it to the page's Markdown file, not in a later hook"
+        ) from None
     page.meta["citation_meta"] = _citation_meta(page, config, rendered.cited_keys, state)
     if page.is_homepage:
         return rendered.markdown  # the home page introduces the site; content pages are what readers cite
@@ -130,18 +173,46 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 # Helper functions
 
 
-def _collect_backlinks(file: File, state: _BuildState) -> None:
-    source = file.content_string  # as the page will be built (the letter page is filled in by a hook)
-    shown = shown_file(file, state.config_dir)
+def _check_style(style: Path, config_dir: Path) -> None:
+    """The style must be a CSL file for in-text citations (the site has no footnote citations)."""
+    shown = shown_path(style, config_dir)
     try:
-        _, sites = locate_citations(source, state.bibliography.entries)
+        root = ElementTree.parse(style).getroot()
+    except (ElementTree.ParseError, OSError) as error:
+        raise PluginError(f"{shown}: not a CSL style ({error}) — copy the .csl file again from the CSL "
+                          "styles repository (see citation-styles/README.md)") from None
+    if root.tag != f"{CSL_NAMESPACE}style":
+        raise PluginError(f"{shown}: not a CSL style (the root element is not <style>) — point "
+                          "extra.citations.style at a .csl file")
+    if root.get("class") != "in-text":
+        raise PluginError(f"{shown}: '{root.get('class')}' style — this site needs an in-text (author-date "
+                          "or numeric) style; choose one such as citation-styles/apa.csl")
+
+
+def _find_clusters(file: File, source: str, state: _BuildState) -> list[Cluster]:
+    try:
+        return page_clusters(source, state.bibliography)
     except UnknownKeyError as error:
         suggestion = suggest_key(error.key, state.bibliography)
         fix = f"did you mean '{suggestion}'?" if suggestion else (
             f"add an entry with id '{error.key}' to {_bibliography_path(state)}")
-        raise PluginError(f"{shown}:{error.line}: unknown citation key '{error.key}' — {fix}") from None
-    except CitationSyntaxError as error:
-        raise PluginError(f"{shown}:{error.line}: {error.problem} in '{error.text}' — {error.fix}") from None
+        raise PluginError(f"{shown_file(file, state.config_dir)}:{error.line}: unknown citation key "
+                          f"'{error.key}' — {fix}") from None
+
+
+def _engine_message(error: EngineError, pages, clusters: dict[str, list[Cluster]], state: _BuildState) -> str:
+    """The engine's problem as one line, at the first page and line that has the citation."""
+    for file, _ in pages:
+        for cluster in clusters[file.src_uri]:
+            if error.cluster and cluster.engine_text == error.cluster:
+                return f"{shown_file(file, state.config_dir)}:{cluster.line}: {error.problem} in '{cluster.text}' — {error.fix}"
+    return f"{_bibliography_path(state)}: {error}"
+
+
+def _collect_backlinks(file: File, source: str, clusters: list[Cluster], state: _BuildState) -> None:
+    if not clusters:
+        return
+    _, sites = locate_citations(source, state.styled, clusters)
     title = _page_title(source, file)
     for site in sites:
         state.backlinks.setdefault(site.key, []).append(
@@ -157,7 +228,7 @@ def _render_sources_page(markdown: str, page: Page, state: _BuildState, slots: H
         )
         return markdown
     prefix = "../" * page.file.src_uri.count("/")
-    listing = sources_markdown(state.styler, state.backlinks, link_prefix=prefix, slots=slots)
+    listing = sources_markdown(state.styled, state.backlinks, link_prefix=prefix, slots=slots)
     return SOURCES_MARKER.sub(lambda _: listing, markdown, count=1)
 
 
@@ -178,7 +249,7 @@ def _citation_meta(page: Page, config: MkDocsConfig, keys: list[str], state: _Bu
     if config.site_url and page.canonical_url:
         tags.append(("citation_public_url", page.canonical_url))
     for key in keys:
-        tags.append(("citation_reference", state.styler.reference_text(key)))
+        tags.append(("citation_reference", state.styled.reference_text(key)))
     return tags
 
 

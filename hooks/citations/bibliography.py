@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,13 @@ import yaml
 
 from citations.yaml_strings import LineDict, error_fix, error_line, error_reason, load_strings
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+# A key as Pandoc's citation grammar reads it after '@': a letter, digit or '_' first,
+# then letters, digits and '_' with single ':.#$%&-+?<>~/' between them.
+KEY_PATTERN = re.compile(r"^\w+(?:(?:[:/](?=/))*[:.#$%&\-+?<>~/]\w+)*$")
+# A date as text: ISO 8601 / EDTF level 0-1 ("2018", "2018-05", "2019-06-13", "2019~",
+# "2019?", "2019-06-13/2019-06-14", "2019/..").
+EDTF_DATE = r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?[~?%]?"
+DATE_PATTERN = re.compile(rf"^(?P<start>{EDTF_DATE})(?:/(?P<end>{EDTF_DATE}|\.\.))?$")
 CONFIDENCE_LEVELS = ("verified", "likely", "unknown")
 # A DOI as Crossref mints them: "10.", a registrant code, "/", then printable text that
 # cannot close a quoted attribute or a BibTeX brace group.
@@ -28,32 +34,55 @@ DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[^\s\"'<>{}\\^`|]+$")
 URL_FORBIDDEN = re.compile(r"[\s\"'<>{}\\^`|\x00-\x1f\x7f]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
-# CSL types this site formats, with the fields each needs beyond id, type and title.
-# "author|publisher" means at least one of the two.
-REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
+# Every item type of CSL 1.0.2, with the fields this site needs beyond id, type and
+# title ("author|publisher": at least one of the two).
+CSL_TYPES = (
+    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+    "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+    "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
+    "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
+    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
+    "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+    "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
+)
+REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {name: () for name in CSL_TYPES} | {
     "article-journal": ("author",),
     "article-magazine": ("author",),
     "article-newspaper": ("author",),
-    "book": ("author|publisher",),
-    "chapter": ("author", "container-title"),
-    "hearing": (),
-    "legislation": (),
-    "regulation": (),
+    "book": ("author|editor|publisher",),
+    "chapter": ("author|editor", "container-title"),
     "report": ("author|publisher",),
-    "webpage": (),
+    "thesis": ("author",),
 }
 
-# CSL-JSON variables this site knows. Anything else is most likely a typo.
-KNOWN_FIELDS = frozenset(
-    {
-        "id", "type", "title", "author", "editor", "publisher", "publisher-place",
-        "container-title", "collection-title", "genre", "section", "issued", "accessed",
-        "URL", "DOI", "volume", "issue", "page", "number", "edition", "note", "abstract",
-        "language", "custom", "citation-key",
-    }
+# CSL 1.0.2 variables (csl-data.json). Anything else is most likely a typo.
+NAME_FIELDS = (
+    "author", "chair", "collection-editor", "compiler", "composer", "container-author",
+    "contributor", "curator", "director", "editor", "editorial-director", "executive-producer",
+    "guest", "host", "illustrator", "interviewer", "narrator", "organizer", "original-author",
+    "performer", "producer", "recipient", "reviewed-author", "script-writer", "series-creator",
+    "translator",
 )
-NAME_FIELDS = ("author", "editor")
-DATE_FIELDS = ("issued", "accessed")
+DATE_FIELDS = ("accessed", "available-date", "event-date", "issued", "original-date", "submitted")
+NUMBER_FIELDS = (
+    "chapter-number", "citation-number", "collection-number", "edition", "first-reference-note-number",
+    "issue", "locator", "number", "number-of-pages", "number-of-volumes", "page", "page-first",
+    "part-number", "printing-number", "section", "supplement-number", "version", "volume",
+)
+TEXT_FIELDS = (
+    "abstract", "annote", "archive", "archive_collection", "archive_location", "archive-place",
+    "authority", "call-number", "citation-key", "citation-label", "collection-title",
+    "container-title", "container-title-short", "dimensions", "division", "DOI", "event",
+    "event-title", "event-place", "genre", "ISBN", "ISSN", "jurisdiction", "keyword", "language",
+    "license", "medium", "note", "original-publisher", "original-publisher-place",
+    "original-title", "part-title", "PMCID", "PMID", "publisher", "publisher-place",
+    "references", "reviewed-genre", "reviewed-title", "scale", "source", "status", "title",
+    "title-short", "URL", "volume-title", "year-suffix",
+)
+KNOWN_FIELDS = frozenset({"id", "type", "custom", *NAME_FIELDS, *DATE_FIELDS, *NUMBER_FIELDS, *TEXT_FIELDS})
+NAME_PARTS = frozenset({"family", "given", "dropping-particle", "non-dropping-particle", "suffix",
+                        "comma-suffix", "static-ordering", "literal", "parse-names"})
+DATE_OBJECT_FIELDS = frozenset({"date-parts", "season", "circa", "literal", "raw"})
 CUSTOM_FIELDS = frozenset({"confidence", "note", "archive-url", "archive-date"})
 
 
@@ -114,6 +143,11 @@ def load_bibliography(path: str | Path, display_path: str | None = None) -> Bibl
             [Problem(shown, line, "-", f"not UTF-8 text (byte 0x{data[error.start]:02x})",
                      "save the file as UTF-8 (Zotero and Better BibTeX export UTF-8)")]
         ) from None
+    suffix = Path(path).suffix.lower()
+    if suffix == ".json":
+        return parse_csl_json(text, shown)
+    if suffix == ".bib":
+        return parse_bibtex(text, shown)
     return parse_bibliography(text, shown)
 
 
@@ -128,7 +162,55 @@ def parse_bibliography(text: str, path: str) -> Bibliography:
             [Problem(path, line, "-", f"invalid YAML ({reason})",
                      error_fix(error, "check indentation and quote values that contain ': '"))]
         ) from None
-    references = _reference_list(data, path)
+    return validate_references(_reference_list(data, path), path)
+
+
+def parse_csl_json(text: str, path: str) -> Bibliography:
+    """CSL-JSON as Zotero and Better BibTeX export it: an array of items (numbers become
+    text, as in CSL-YAML); each entry's problems name the line of its ``"id"``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BibliographyError([Problem(path, error.lineno, "-", f"invalid JSON ({error.msg})",
+                                         "export the file again from the reference manager as CSL JSON")]) from None
+    if isinstance(data, dict) and isinstance(data.get("references"), list):
+        data = data["references"]
+    if not isinstance(data, list):
+        raise BibliographyError([Problem(path, 1, "-", "not a CSL-JSON array of items",
+                                         "the file must start with '[' and hold one {...} per source")])
+    return validate_references([_with_lines(item, _id_line(text, item)) for item in data], path)
+
+
+def parse_bibtex(text: str, path: str) -> Bibliography:
+    """BibTeX or BibLaTeX: Pandoc's reader makes the CSL items; bibtexparser finds each
+    entry's line and the ``confidence`` field (Pandoc drops fields it does not know)."""
+    import bibtexparser
+
+    from citations.engine import EngineError, bibtex_to_csl
+
+    library = bibtexparser.parse_string(text)
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        raise BibliographyError([Problem(path, block.start_line + 1, "-", "a BibTeX entry that cannot be read",
+                                         "check its braces and the commas between fields")])
+    try:
+        items = {str(item.get("id")): item for item in bibtex_to_csl(text)}
+    except EngineError as error:
+        raise BibliographyError([Problem(path, 1, "-", error.problem, error.fix)]) from None
+    references = []
+    for entry in library.entries:
+        fields = {name.lower(): field.value for name, field in entry.fields_dict.items()}
+        item = dict(items.get(entry.key, {"id": entry.key}))
+        custom = {name: str(fields[name]).strip("{}") for name in ("confidence", "archive-url", "archive-date")
+                  if name in fields}
+        if custom:
+            item["custom"] = custom
+        references.append(_with_lines(item, entry.start_line + 1))
+    return validate_references(references, path)
+
+
+def validate_references(references: list[Any], path: str) -> Bibliography:
+    """Validate every entry (all problems at once) and keep the valid ones in order."""
     problems: list[Problem] = []
     bibliography = Bibliography(path)
     first_seen: dict[str, int] = {}
@@ -150,6 +232,26 @@ def parse_bibliography(text: str, path: str) -> Bibliography:
     if problems:
         raise BibliographyError(problems)
     return bibliography
+
+
+def _with_lines(value: Any, line: int) -> Any:
+    """A JSON value shaped like the YAML reader's: mappings that know their line, text
+    for numbers (date parts stay numbers for the date check)."""
+    if isinstance(value, dict):
+        mapping = LineDict((str(k), _with_lines(v, line)) for k, v in value.items())
+        mapping.line, mapping.key_lines = line, {str(k): line for k in value}
+        return mapping
+    if isinstance(value, list):
+        return [_with_lines(v, line) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _id_line(text: str, item: Any) -> int:
+    key = item.get("id") if isinstance(item, dict) else None
+    match = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(key)), text) if key is not None else None
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def _reference_list(data: Any, path: str) -> list[Any]:
@@ -182,7 +284,8 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
         report("id", "missing 'id'", "add 'id: author-title-year' in lower case")
     elif not KEY_PATTERN.match(key):
         report("id", f"id '{key}' is not a valid key",
-               "use lower-case letters, digits and hyphens, starting with a letter or digit")
+               "start with a letter, digit or '_', and put at most one of :.#$%&-+?<>~/ between "
+               "letters and digits (Pandoc's citation keys)")
     entry_type = entry.get("type")
     if not entry_type:
         report("type", "missing 'type'", f"add 'type:' with one of {', '.join(REQUIRED_BY_TYPE)}")
@@ -202,17 +305,21 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
     for name in NAME_FIELDS:
         if name in entry:
             problems.extend(_name_problems(entry, name, path, shown))
+
     for name in DATE_FIELDS:
-        if name in entry and not DATE_PATTERN.match(str(entry[name])):
-            report(name, f"'{name}: {entry[name]}' is not a date",
-                   "write it as a quoted \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"")
-        elif name in entry and not _valid_calendar_date(str(entry[name])):
-            report(name, f"'{name}: {entry[name]}' is not a real date", "check the month and day")
+        if name in entry:
+            problem = _date_problem(entry[name])
+            if problem:
+                report(name, f"'{name}' {problem}",
+                       "write a quoted \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (EDTF such as \"2019~\" or "
+                       "\"2019/2020\" works too), or {date-parts: [[YYYY, M, D]]}, or {literal: ...}")
     for name, value in entry.items():
-        if name not in NAME_FIELDS and name != "custom" and not isinstance(value, str):
+        if name in NAME_FIELDS or name in DATE_FIELDS or name == "custom":
+            continue
+        if not isinstance(value, str):
             report(name, f"'{name}' must be text, not a {'list' if isinstance(value, list) else 'mapping'}",
                    f"write {name}: followed by the text on the same line")
-        elif isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        elif CONTROL_CHARACTERS.search(value):
             report(name, f"'{name}' contains a control character", "retype the value as plain text")
     if "URL" in entry and not _is_web_url(entry["URL"]):
         report("URL", f"URL '{entry['URL']}' is not an http(s) address",
@@ -235,7 +342,10 @@ def _name_problems(entry: dict, name: str, path: str, key: str) -> list[Problem]
     problems = []
     for person in names:
         person_line = getattr(person, "line", line)
-        if isinstance(person, dict) and not all(isinstance(part, str) for part in person.values()):
+        if isinstance(person, dict) and (unknown := sorted(set(person) - NAME_PARTS)):
+            problems.append(Problem(path, person_line, key, f"a name in '{name}' has an unknown part '{unknown[0]}'",
+                                    "use family:, given:, non-dropping-particle:, suffix: or literal:"))
+        elif isinstance(person, dict) and not all(isinstance(part, str) for part in person.values()):
             problems.append(Problem(path, person_line, key, f"a name in '{name}' has a part that is not text",
                                     "write each of family:, given: or literal: as text on one line"))
         elif not isinstance(person, dict) or not (
@@ -250,6 +360,9 @@ def _custom_problems(entry: dict, path: str, key: str) -> list[Problem]:
     custom = entry.get("custom")
     line = _line_of(entry, "custom")
     if not isinstance(custom, dict):
+        if path.endswith(".bib"):
+            return [Problem(path, line, key, "missing field 'confidence'",
+                            "add 'confidence = {verified},' (or likely, or unknown) to the entry")]
         return [Problem(path, line, key, "missing 'custom: {confidence: ...}'",
                         "add 'custom:' with 'confidence: verified', 'likely' or 'unknown'")]
     problems = []
@@ -312,21 +425,70 @@ def suggest_key(typed: str, bibliography: Bibliography) -> str | None:
     return aliases[match[0]] if match else None
 
 
-def date_parts(value: str) -> list[int]:
-    """``"2018-05"`` -> ``[2018, 5]``, the CSL ``date-parts`` form."""
-    match = DATE_PATTERN.match(value)
+def date_parts(value: Any) -> list[int]:
+    """The first date of a date field as ``[year, month, day]`` (as many as it has):
+    ``"2018-05"`` and ``{date-parts: [[2018, 5]]}`` both give ``[2018, 5]``."""
+    if isinstance(value, dict):
+        parts = value.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list):
+            try:
+                return [int(str(part)) for part in parts[0]]
+            except ValueError:
+                return []
+        return []
+    match = DATE_PATTERN.match(str(value))
     if not match:
         return []
-    return [int(part) for part in match.groups() if part]
+    start = match["start"].rstrip("~?%")
+    sign = -1 if start.startswith("-") else 1
+    pieces = start.lstrip("-").split("-")
+    return [sign * int(pieces[0]), *(int(piece) for piece in pieces[1:])]
 
 
-def _valid_calendar_date(value: str) -> bool:
-    parts = date_parts(value)
+def _date_problem(value: Any) -> str:
+    """Why a CSL date value is not usable, or '' when it is."""
+    if isinstance(value, str):
+        match = DATE_PATTERN.match(value)
+        if not match:
+            return f"'{value}' is not a date"
+        ends = [match["start"], match["end"]] if match["end"] not in (None, "..") else [match["start"]]
+        if not all(_valid_parts(date_parts(end)) for end in ends):
+            return f"'{value}' is not a real date (check the month and day)"
+        return ""
+    if not isinstance(value, dict):
+        return "is not a date (a list is not a date)"
+    unknown = sorted(set(value) - DATE_OBJECT_FIELDS)
+    if unknown:
+        return f"has an unknown part '{unknown[0]}'"
+    if "date-parts" in value:
+        parts = value["date-parts"]
+        if not (isinstance(parts, list) and 1 <= len(parts) <= 2 and all(isinstance(p, list) and 1 <= len(p) <= 3
+                                                                      for p in parts)):
+            return "has 'date-parts' that are not one or two [year, month, day] lists"
+        try:
+            numbers = [[int(str(part)) for part in date] for date in parts]
+        except ValueError:
+            return "has 'date-parts' that are not numbers"
+        if not all(_valid_parts(date) for date in numbers):
+            return "has 'date-parts' that are not a real date (check the month and day)"
+        return ""
+    if not any(isinstance(value.get(name), str) and value[name].strip() for name in ("literal", "raw")):
+        return "has neither 'date-parts' nor 'literal'"
+    return ""
+
+
+def _valid_parts(parts: list[int]) -> bool:
+    if not parts:
+        return False
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
         return False
     if len(parts) == 3:
-        return 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
+        return 1 <= parts[2] <= calendar.monthrange(parts[0] if parts[0] > 0 else 2000, parts[1])[1]
     return True
+
+
+def _valid_calendar_date(value: str) -> bool:
+    return not _date_problem(value)
 
 
 def _is_web_url(value: Any) -> bool:

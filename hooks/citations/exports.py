@@ -1,7 +1,8 @@
-"""Exports for reference managers: CSL-JSON, BibTeX and RIS.
+"""Exports for reference managers: CSL-JSON, BibTeX, BibLaTeX and RIS.
 
-CSL-JSON is the lossless one (Zotero, Pandoc and citeproc read it); BibTeX and RIS are
-for tools that read nothing else.
+CSL-JSON is the lossless one (Zotero, Pandoc and citeproc read it). BibTeX and BibLaTeX
+are written by Pandoc's own writers (``citations.engine``), RIS by rispy. Every record
+carries its verification level: ``custom.confidence`` in CSL-JSON, a note in the others.
 """
 
 from __future__ import annotations
@@ -10,40 +11,41 @@ import json
 import re
 from typing import Any
 
-from citations.bibliography import Bibliography, date_parts
+import rispy
 
-BIBTEX_TYPES = {
-    "article-journal": "article",
-    "article-magazine": "article",
-    "article-newspaper": "article",
-    "book": "book",
-    "chapter": "incollection",
-    "report": "techreport",
-}
+from citations.bibliography import DATE_FIELDS, NAME_FIELDS, Bibliography, date_parts
+
+ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 RIS_TYPES = {
-    "article-journal": "JOUR",
-    "article-magazine": "MGZN",
-    "article-newspaper": "NEWS",
-    "book": "BOOK",
-    "chapter": "CHAP",
-    "hearing": "HEAR",
-    "legislation": "STAT",
-    "regulation": "GOVDOC",
-    "report": "RPRT",
+    "article": "GEN", "article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS",
+    "bill": "BILL", "book": "BOOK", "broadcast": "MPCT", "chapter": "CHAP", "dataset": "DATA",
+    "entry-dictionary": "DICT", "entry-encyclopedia": "ENCYC", "figure": "FIGURE", "graphic": "ART",
+    "hearing": "HEAR", "interview": "PCOMM", "legal_case": "CASE", "legislation": "STAT",
+    "manuscript": "MANSCPT", "map": "MAP", "motion_picture": "MPCT", "musical_score": "MUSIC",
+    "pamphlet": "PAMP", "paper-conference": "CPAPER", "patent": "PAT", "personal_communication": "PCOMM",
+    "post": "ELEC", "post-weblog": "BLOG", "regulation": "GOVDOC", "report": "RPRT", "software": "COMP",
+    "song": "SOUND", "speech": "SLIDE", "standard": "STAND", "thesis": "THES", "treaty": "GEN",
     "webpage": "ELEC",
 }
-# BibTeX's special characters and how to write them literally.
-BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
+VERIFICATION_NOTE = "Verification: {}"
 
 
-def to_csl(entry: dict[str, Any]) -> dict[str, Any]:
-    """One entry in CSL-JSON form: dates as ``date-parts``; project data kept in ``custom``."""
-    item = {name: value for name, value in entry.items() if name not in ("issued", "accessed")}
-    for name in ("issued", "accessed"):
-        if entry.get(name):
-            item[name] = {"date-parts": [date_parts(entry[name])]}
+def to_csl(entry: dict[str, Any], keep_custom: bool = True) -> dict[str, Any]:
+    """One entry as CSL-JSON: ISO dates as ``date-parts`` (other EDTF strings as they are),
+    date parts as numbers; project data in ``custom`` unless ``keep_custom`` is false."""
+    item = {}
+    for name, value in entry.items():
+        if name == "custom" and not keep_custom:
+            continue
+        if name in DATE_FIELDS:
+            value = _csl_date(value)
+        item[name] = value
     return item
+
+
+def engine_items(bibliography: Bibliography) -> list[dict[str, Any]]:
+    """What the citation engine formats: CSL-JSON without the project's own fields."""
+    return [to_csl(entry, keep_custom=False) for entry in bibliography.entries.values()]
 
 
 def to_csl_json(bibliography: Bibliography) -> str:
@@ -52,90 +54,89 @@ def to_csl_json(bibliography: Bibliography) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def bibtex_escape(text: str) -> str:
-    """Escape BibTeX specials so the value reads back as the same text."""
-    return "".join(BIBTEX_ESCAPES.get(char, char) for char in text)
-
-
-def bibtex_entry(key: str, entry: dict[str, Any]) -> str:
-    """One BibTeX entry; titles in double braces keep their capitals."""
-    entry_type = BIBTEX_TYPES.get(entry.get("type", ""), "misc")
-    fields: list[tuple[str, str]] = []
-    names = [_bibtex_name(person) for person in entry.get("author", [])]
-    if names:
-        fields.append(("author", " and ".join(names)))
-    fields.append(("title", "{" + bibtex_escape(entry["title"]) + "}"))
-    container = entry.get("container-title")
-    if container:
-        fields.append(("journal" if entry_type == "article" else "howpublished", bibtex_escape(container)))
-    if entry.get("publisher"):
-        fields.append(("institution" if entry_type == "techreport" else "publisher",
-                       bibtex_escape(entry["publisher"])))
-    for csl_name, bib_name in (("volume", "volume"), ("issue", "number"), ("number", "number"),
-                               ("page", "pages"), ("genre", "type"), ("collection-title", "series")):
-        if entry.get(csl_name) and bib_name not in dict(fields):
-            fields.append((bib_name, bibtex_escape(entry[csl_name])))
-    parts = date_parts(entry.get("issued", ""))
-    if parts:
-        fields.append(("year", str(parts[0])))
-    if len(parts) >= 2:
-        fields.append(("month", str(parts[1])))
-    if entry.get("URL"):
-        fields.append(("url", entry["URL"]))
-    if entry.get("DOI"):
-        fields.append(("doi", entry["DOI"]))
-    confidence = entry.get("custom", {}).get("confidence")
-    if confidence and confidence != "verified":
-        fields.append(("note", f"Verification status: {confidence}"))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@{entry_type}{{{key},\n{body}\n}}\n"
-
-
-def to_bibtex(bibliography: Bibliography) -> str:
-    """The whole bibliography as BibTeX."""
-    return "\n".join(bibtex_entry(key, entry) for key, entry in bibliography.entries.items())
-
-
-def ris_record(entry: dict[str, Any]) -> str:
-    """One RIS record (tags as in the RIS specification, ``ER`` ends it)."""
-    lines = [("TY", RIS_TYPES.get(entry.get("type", ""), "GEN")), ("ID", entry["id"])]
-    for person in entry.get("author", []):
-        lines.append(("AU", person.get("literal") or
-                      ", ".join(p for p in (person.get("family"), person.get("given")) if p)))
-    lines.append(("TI", entry["title"]))
-    if entry.get("container-title"):
-        lines.append(("T2", entry["container-title"]))
-    parts = date_parts(entry.get("issued", ""))
-    if parts:
-        lines.append(("PY", str(parts[0])))
-        lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
-    for csl_name, tag in (("publisher", "PB"), ("volume", "VL"), ("issue", "IS"), ("page", "SP"),
-                          ("URL", "UR"), ("DOI", "DO"), ("genre", "M3")):
-        if entry.get(csl_name):
-            lines.append((tag, entry[csl_name]))
-    custom = entry.get("custom", {})
-    if custom.get("note"):
-        lines.append(("N1", custom["note"]))
-    # The verification level travels with the record, so a reference manager shows it too.
-    lines.append(("N1", f"Verification: {custom.get('confidence', 'unknown')}"))
-    lines.append(("ER", ""))
-    return "\n".join(f"{tag}  - {_one_line(value)}" for tag, value in lines) + "\n"
+def noted_items(bibliography: Bibliography) -> list[dict[str, Any]]:
+    """Entries for the BibTeX writers: the verification level added to the CSL ``note``
+    (the writers know no ``custom`` field)."""
+    items = []
+    for entry in bibliography.entries.values():
+        item = to_csl(entry, keep_custom=False)
+        level = VERIFICATION_NOTE.format(_confidence(entry))
+        item["note"] = f"{item['note']}. {level}" if item.get("note") else level
+        items.append(item)
+    return items
 
 
 def to_ris(bibliography: Bibliography) -> str:
-    """The whole bibliography as RIS."""
-    return "\n".join(ris_record(entry) for entry in bibliography.entries.values())
+    """The whole bibliography as RIS, written by rispy."""
+    return rispy.dumps([ris_record(entry) for entry in bibliography.entries.values()])
 
 
-def _bibtex_name(person: dict[str, str]) -> str:
+def ris_record(entry: dict[str, Any]) -> dict[str, Any]:
+    """One entry as a rispy record (RIS tags by their rispy names)."""
+    record: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(entry.get("type", ""), "GEN"), "id": entry["id"]}
+    authors = [_ris_name(person) for person in entry.get("author", [])]
+    if authors:
+        record["authors"] = authors
+    editors = [_ris_name(person) for name in NAME_FIELDS if name != "author" for person in entry.get(name, [])]
+    if editors:
+        record["secondary_authors"] = editors
+    record["title"] = _one_line(entry.get("title", ""))
+    for csl_name, ris_name in (("container-title", "secondary_title"), ("collection-title", "tertiary_title"),
+                               ("publisher", "publisher"), ("publisher-place", "place_published"),
+                               ("volume", "volume"), ("issue", "number"), ("edition", "edition"),
+                               ("genre", "type_of_work"), ("DOI", "doi"), ("ISSN", "issn"),
+                               ("language", "language"), ("abstract", "abstract")):
+        if entry.get(csl_name):
+            record[ris_name] = _one_line(str(entry[csl_name]))
+    if entry.get("number") and "number" not in record:
+        record["number"] = _one_line(entry["number"])
+    if entry.get("page"):
+        first, _, last = str(entry["page"]).replace("–", "-").partition("-")
+        record["start_page"] = first.strip()
+        if last.strip():
+            record["end_page"] = last.strip()
+    parts = date_parts(entry.get("issued", ""))
+    if parts:
+        record["year"] = str(parts[0])
+        record["date"] = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+    accessed = date_parts(entry.get("accessed", ""))
+    if accessed:
+        record["access_date"] = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(accessed))
+    if entry.get("URL"):
+        record["urls"] = [entry["URL"]]
+    custom = entry.get("custom", {})
+    notes = [_one_line(note) for note in (entry.get("note"), custom.get("note")) if note]
+    # The verification level travels with the record, so a reference manager shows it too.
+    record["notes"] = [*notes, VERIFICATION_NOTE.format(_confidence(entry))]
+    return record
+
+
+def _ris_name(person: dict[str, str]) -> str:
+    """RIS names: "Family, Given, Suffix" for people; an organisation is written with a
+    trailing comma and no given name (EndNote's convention for a corporate author, which
+    Pandoc's RIS reader also reads back as one name)."""
     if person.get("literal"):
-        # Double braces: an organisation is one name, not "family, given".
-        return "{" + bibtex_escape(person["literal"]) + "}"
-    given = person.get("given")
-    family = bibtex_escape(person["family"])
-    return f"{family}, {bibtex_escape(given)}" if given else family
+        return _one_line(person["literal"]) + ","
+    family = " ".join(part for part in (person.get("non-dropping-particle"), person.get("family")) if part)
+    given = " ".join(part for part in (person.get("given"), person.get("dropping-particle")) if part)
+    pieces = [family, given] + ([person["suffix"]] if person.get("suffix") else [])
+    return _one_line(", ".join(piece for piece in pieces if piece))
+
+
+def _csl_date(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"date-parts": [date_parts(value)]} if ISO_DATE.match(value) else value
+    if isinstance(value, dict) and isinstance(value.get("date-parts"), list):
+        converted = dict(value)
+        converted["date-parts"] = [[int(str(part)) for part in date] for date in value["date-parts"]]
+        return converted
+    return value
+
+
+def _confidence(entry: dict[str, Any]) -> str:
+    return entry.get("custom", {}).get("confidence", "unknown")
 
 
 def _one_line(value: str) -> str:
     # RIS is line-based: a value must not contain a line break.
-    return re.sub(r"\s+", " ", value).strip()
+    return re.sub(r"\s+", " ", str(value)).strip()

@@ -1,19 +1,44 @@
-"""Turn a page's citation clusters into links, and build its References section.
+"""Turn a page's citations into links, and build its References section.
 
-The links and the list are HTML, built from bibliography text with HTML escaping, and
-go into the Markdown as placeholders (``citations.slots``): Markdown never reads them.
+The HTML of every citation and entry is Pandoc's (``citations.engine``). This module
+gives each citation link an id of its own (``cite-<key>-<n>``) and the entry's text as
+its tooltip, marks sources that are not fully verified, and adds the archived copy.
+Everything goes into the Markdown as placeholders (``citations.slots``): Markdown
+never reads it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 
-from citations.apa import Styler
+from citations.bibliography import Bibliography
+from citations.engine import Formatted
 from citations.slots import HtmlSlots
-from citations.syntax import CitationItem, Cluster, find_citations, mask_code
+from citations.syntax import Cluster, find_citations, mask_code
 
-LOCATOR_SEPARATOR = " "
+# Pandoc's link from a citation to its entry (html5 writer, link-citations: true).
+CITATION_LINK = re.compile(r'<a href="#ref-(?P<key>[^"]*)" role="doc-biblioref">(?P<text>.*?)</a>', re.DOTALL)
+ENTRY_LINK = re.compile(r'<a href="')
+PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
+STATUS_LABELS = {"verified": "Verified", "likely": "Partly verified", "unknown": "Not verified"}
+
+
+class UnknownKeyError(KeyError):
+    """A citation names a key the bibliography does not have."""
+
+    def __init__(self, key: str, line: int) -> None:
+        self.key, self.line = key, line
+        super().__init__(key)
+
+
+class UnformattedClusterError(LookupError):
+    """A citation the engine was not given (the page changed after it was read)."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        super().__init__(cluster.text)
 
 
 @dataclass(frozen=True)
@@ -34,100 +59,166 @@ class RenderedPage:
     markdown: str
     sites: list[CitationSite] = field(default_factory=list)
     slots: HtmlSlots = field(default_factory=HtmlSlots)
+    cited_keys: list[str] = field(default_factory=list)  # in the style's bibliography order
 
     def fill(self, html: str) -> str:
         """The converted page with the citations' HTML in place."""
         return self.slots.fill(html)
 
-    @property
-    def cited_keys(self) -> list[str]:
-        """Keys in order of first citation."""
-        return list(dict.fromkeys(site.key for site in self.sites))
 
-
-class UnknownKeyError(KeyError):
-    """A citation names a key the bibliography does not have."""
-
-    def __init__(self, key: str, line: int) -> None:
-        self.key, self.line = key, line
-        super().__init__(key)
+def anchor_key(key: str) -> str:
+    """A key as it appears in ids and fragments: as written when it is plain, otherwise
+    each other character spelt as ``_<hex>_`` (a Pandoc key may hold ``<>?#%&/``)."""
+    if PLAIN_KEY.match(key):
+        return key
+    return "".join(char if char.isascii() and (char.isalnum() or char in "-.") else f"_{ord(char):x}_"
+                   for char in key)
 
 
 def citation_anchor(key: str, occurrence: int) -> str:
     """The id of the n-th citation (1-based) of ``key`` on a page."""
-    return f"cite-{key}-{occurrence}"
+    return f"cite-{anchor_key(key)}-{occurrence}"
 
 
 def reference_anchor(key: str) -> str:
     """The id of ``key``'s entry in a page's References list and on the Sources page."""
-    return f"ref-{key}"
+    return f"ref-{anchor_key(key)}"
 
 
-def locate_citations(markdown: str, known_keys: set[str] | dict) -> tuple[list[Cluster], list[CitationSite]]:
-    """Find clusters, check every key, and give each citation its anchor and section."""
-    clusters = find_citations(markdown)
-    headings = _heading_lines(markdown)
+def page_clusters(markdown: str, bibliography: Bibliography) -> list[Cluster]:
+    """Every citation of a page; an unknown key in one stops here, with its line."""
+    clusters = find_citations(markdown, bibliography.entries)
+    for cluster in clusters:
+        for key in cluster.keys:
+            if key not in bibliography.entries:
+                raise UnknownKeyError(key, cluster.line)
+    return clusters
+
+
+class Styled:
+    """The engine's results for one build, shaped for pages: citations with their ids,
+    entries with the archived copy and the verification mark."""
+
+    def __init__(self, bibliography: Bibliography, formatted: Formatted) -> None:
+        self.bibliography = bibliography
+        self.formatted = formatted
+        self.position = {key: index for index, key in enumerate(formatted.order)}
+        self._html: dict[str, str] = {}
+        self._text: dict[str, str] = {}
+
+    def link_keys(self, cluster: Cluster) -> list[str]:
+        """The keys a cluster links to, in the order its links appear."""
+        return [unescape(match["key"]) for match in CITATION_LINK.finditer(self._cluster_html(cluster))]
+
+    def citation_html(self, cluster: Cluster, anchors: list[str]) -> str:
+        """The cluster's HTML with each link's id (``anchors``, in link order), tooltip and mark."""
+        ids = iter(anchors)
+
+        def link(match: re.Match) -> str:
+            key = unescape(match["key"])
+            title = escape(self.reference_text(key))
+            mark = self.status_mark_html(key)
+            return (f'<a id="{next(ids)}" href="#{reference_anchor(key)}" role="doc-biblioref" '
+                    f'title="{title}">{match["text"]}</a>' + (f" {mark}" if mark else ""))
+
+        return CITATION_LINK.sub(link, self._cluster_html(cluster))
+
+    def status_mark_html(self, key: str) -> str:
+        """Beside an in-text citation of a source that is not fully verified: a short
+        mark that says so in words (not by colour or a symbol alone)."""
+        confidence = self.confidence(key)
+        if confidence == "verified":
+            return ""
+        return (f'<span class="citation-status citation-status--{confidence}">'
+                f"[{STATUS_LABELS[confidence].lower()}]</span>")
+
+    def reference_html(self, key: str) -> str:
+        """The entry as the style writes it, its links marked, the archived copy and the
+        verification mark after it."""
+        if key not in self._html:
+            entry = ENTRY_LINK.sub('<a class="reference-url" href="', self.formatted.references[key])
+            extras = [part for part in (_archive_html(self.bibliography[key]), self._status_html(key)) if part]
+            self._html[key] = " ".join([entry, *extras])
+        return self._html[key]
+
+    def reference_text(self, key: str) -> str:
+        """The entry as plain text (tooltips, ``citation_reference`` tags)."""
+        if key not in self._text:
+            plain = unescape(re.sub(r"<[^>]+>", "", self.formatted.references[key]))
+            self._text[key] = " ".join(plain.split())
+        return self._text[key]
+
+    def ordered(self, keys) -> list[str]:
+        """``keys`` in the style's bibliography order."""
+        return sorted(dict.fromkeys(keys), key=lambda key: self.position.get(key, len(self.position)))
+
+    def confidence(self, key: str) -> str:
+        return self.bibliography[key].get("custom", {}).get("confidence", "unknown")
+
+    def _status_html(self, key: str) -> str:
+        confidence = self.confidence(key)
+        if confidence == "verified":
+            return ""
+        return f'<span class="reference-status reference-status--{confidence}">[{STATUS_LABELS[confidence]}]</span>'
+
+    def _cluster_html(self, cluster: Cluster) -> str:
+        try:
+            return self.formatted.clusters[cluster.engine_text]
+        except KeyError:
+            raise UnformattedClusterError(cluster) from None
+
+
+def locate_citations(markdown: str, styled: Styled,
+                     clusters: list[Cluster] | None = None) -> tuple[list[Cluster], list[CitationSite]]:
+    """Find the page's clusters (unless given) and give each citation link its anchor and section."""
+    clusters = page_clusters(markdown, styled.bibliography) if clusters is None else clusters
+    headings = _heading_lines(markdown) if clusters else []
     counts: dict[str, int] = {}
     sites = []
     for cluster in clusters:
-        for item in cluster.items:
-            if item.key not in known_keys:
-                raise UnknownKeyError(item.key, cluster.line)
-            counts[item.key] = counts.get(item.key, 0) + 1
-            anchor = citation_anchor(item.key, counts[item.key])
-            sites.append(CitationSite(item.key, anchor, cluster.line, _section_at(headings, cluster.line)))
+        for key in styled.link_keys(cluster):
+            counts[key] = counts.get(key, 0) + 1
+            sites.append(CitationSite(key, citation_anchor(key, counts[key]), cluster.line,
+                                      _section_at(headings, cluster.line)))
     return clusters, sites
 
 
-def render_page(markdown: str, styler: Styler, slots: HtmlSlots | None = None) -> RenderedPage:
+def render_page(markdown: str, styled: Styled, slots: HtmlSlots | None = None) -> RenderedPage:
     """Replace every cluster with a placeholder for its links and append a References section."""
     slots = slots or HtmlSlots()
-    clusters, sites = locate_citations(markdown, styler.bibliography.entries)
+    clusters, sites = locate_citations(markdown, styled)
     anchors = iter(sites)
     pieces, position = [], 0
     for cluster in clusters:
         pieces.append(markdown[position:cluster.start])
-        html, ids = _cluster_html(cluster, styler, anchors)
-        pieces.append(slots.slot(html, ids, inline=True))
+        ids = [next(anchors).anchor for _ in styled.link_keys(cluster)]
+        pieces.append(slots.slot(styled.citation_html(cluster, ids), tuple(ids), inline=True))
         position = cluster.end
     pieces.append(markdown[position:])
-    rendered = RenderedPage("".join(pieces), sites, slots)
-    if sites:
-        rendered.markdown = rendered.markdown.rstrip("\n") + "\n\n" + references_section(rendered.cited_keys, styler,
-                                                                                           slots)
+    cited = styled.ordered(key for cluster in clusters for key in cluster.keys)
+    rendered = RenderedPage("".join(pieces), sites, slots, cited)
+    if cited:
+        rendered.markdown = rendered.markdown.rstrip("\n") + "\n\n" + references_section(cited, styled, slots)
     return rendered
 
 
-def _cluster_html(cluster: Cluster, styler: Styler, anchors) -> tuple[str, tuple[str, ...]]:
-    sites = [next(anchors) for _ in cluster.items]
-    items = [_item_html(item, styler, site.anchor) for item, site in zip(cluster.items, sites)]
-    return f'<span class="citation">({"; ".join(items)})</span>', tuple(site.anchor for site in sites)
-
-
-def _item_html(item: CitationItem, styler: Styler, anchor: str) -> str:
-    label = escape(styler.label(item.key, item.suppress_author))
-    title = escape(styler.reference_text(item.key))
-    link = (f'<a id="{anchor}" href="#{reference_anchor(item.key)}" '
-            f'title="{title}">{label}</a>')
-    prefix = f"{escape(item.prefix)} " if item.prefix else ""
-    locator = f", {escape(item.locator_label)}{LOCATOR_SEPARATOR}{escape(item.locator)}" if item.locator else ""
-    suffix = f", {escape(item.suffix.lstrip(', '))}" if item.suffix else ""
-    status = styler.status_mark_html(item.key)
-    return f"{prefix}{link}{locator}{suffix}" + (f" {status}" if status else "")
-
-
-def references_section(keys: list[str], styler: Styler, slots: HtmlSlots) -> str:
-    """Markdown heading (for the table of contents) plus the HTML list, entries sorted as
-    APA sorts them."""
-    ordered = sorted(keys, key=lambda k: styler.reference_text(k).lower())
-    items = "\n".join(
-        f'<li id="{reference_anchor(key)}">{styler.reference_html(key)}</li>' for key in ordered
-    )
+def references_section(keys: list[str], styled: Styled, slots: HtmlSlots) -> str:
+    """Markdown heading (for the table of contents) plus the HTML list, in the style's order."""
+    ordered = styled.ordered(keys)
+    items = "\n".join(f'<li id="{reference_anchor(key)}">{styled.reference_html(key)}</li>' for key in ordered)
     # data-search-exclude: Material's search skips the section; the reference text would
     # otherwise be indexed once per citing page as well as on the Sources page.
     listing = f'<ul class="references" data-search-exclude>\n{items}\n</ul>'
     placeholder = slots.slot(listing, tuple(reference_anchor(key) for key in ordered))
     return f"## References {{ #references data-search-exclude }}\n\n{placeholder}\n"
+
+
+def _archive_html(entry: dict) -> str:
+    custom = entry.get("custom", {})
+    if not custom.get("archive-url"):
+        return ""
+    return (f'[<a class="reference-archive" href="{escape(custom["archive-url"])}" rel="noreferrer">'
+            f'archived copy</a>, {escape(custom.get("archive-date", ""))}]')
 
 
 def _heading_lines(markdown: str) -> list[tuple[int, str]]:

@@ -7,8 +7,7 @@ from html import escape
 
 from inert_text import inert_text
 
-from citations.apa import Styler
-from citations.render import reference_anchor
+from citations.render import Styled, reference_anchor
 from citations.slots import HtmlSlots
 
 
@@ -22,7 +21,7 @@ class Backlink:
     anchor: str
 
 
-def sources_markdown(styler: Styler, backlinks: dict[str, list[Backlink]], link_prefix: str = "",
+def sources_markdown(styled: Styled, backlinks: dict[str, list[Backlink]], link_prefix: str = "",
                      slots: HtmlSlots | None = None) -> str:
     """Markdown for the Sources page: cited entries, then uncited ones as Further reading.
 
@@ -31,23 +30,23 @@ def sources_markdown(styler: Styler, backlinks: dict[str, list[Backlink]], link_
     references themselves are HTML in ``slots``, filled in after conversion.
     """
     slots = slots if slots is not None else HtmlSlots()
-    keys = sorted(styler.bibliography.keys(), key=lambda k: styler.reference_text(k).lower())
+    keys = styled.ordered(styled.bibliography.keys())  # the style's bibliography order
     cited = [key for key in keys if backlinks.get(key)]
     uncited = [key for key in keys if not backlinks.get(key)]
     parts = ["## Cited on this site { #cited }\n"]
-    parts += [_entry_markdown(key, styler, backlinks[key], link_prefix, slots) for key in cited]
+    parts += [_entry_markdown(key, styled, backlinks[key], link_prefix, slots) for key in cited]
     if uncited:
         parts.append("## Further reading { #further-reading }\n")
         parts.append("Sources in the bibliography that no page cites yet.\n")
-        parts += [_entry_markdown(key, styler, [], link_prefix, slots) for key in uncited]
+        parts += [_entry_markdown(key, styled, [], link_prefix, slots) for key in uncited]
     return "\n".join(parts)
 
 
-def _entry_markdown(key: str, styler: Styler, links: list[Backlink], link_prefix: str, slots: HtmlSlots) -> str:
-    entry = styler.bibliography[key]
+def _entry_markdown(key: str, styled: Styled, links: list[Backlink], link_prefix: str, slots: HtmlSlots) -> str:
+    entry = styled.bibliography[key]
     note = entry.get("custom", {}).get("note", "")
     note_html = f'\n<p class="source-note">{escape(note)}</p>' if note else ""
-    reference = slots.slot(f'<p class="source-reference">{styler.reference_html(key)}</p>{note_html}')
+    reference = slots.slot(f'<p class="source-reference">{styled.reference_html(key)}</p>{note_html}')
     html = f'<div class="source-entry" id="{reference_anchor(key)}" markdown>\n\n{reference}\n'
     if links:
         items = "\n".join(

@@ -1,13 +1,23 @@
-"""Find Pandoc-style citations in Markdown.
+"""Find citations in Markdown the way Pandoc's Markdown reader finds them.
 
-Supported forms (Pandoc's bracketed syntax only)::
+Pandoc's grammar (its manual, section "Citation syntax", and ``Text.Pandoc.Readers.Markdown``)::
 
-    [@key]                      [@key, p. 12]            [-@key]
-    [see @a; @b, pp. 3-7]       [@key, chap. 2, note]    \\[@not-a-citation]
+    [@key]    [see @a, p. 3; -@b, chap. 2, note]    [@a, {1.2-1.3}]    [@{odd key}]
+    @key says    @key [p. 33] says    @key [-@other; p. 4]
 
-Bare ``@handle`` is never a citation. Code spans, fenced and indented code blocks,
-HTML comments and YAML front matter are masked before searching, so examples of the
-syntax in code stay as written.
+- A key starts with a letter, digit or ``_`` and may hold ``:.#$%&-+?<>~/`` between
+  letters and digits (``@doe:2020``, ``@Doe2020``); ``@{...}`` takes anything but spaces.
+- ``@`` right after a letter, digit or ``.`` is not a key (e-mail addresses).
+- A bracketed cluster is not a citation when a link target ``(...)``, an attribute
+  list ``{...}`` or a link label ``[...]`` follows it at once.
+- In-text ``@key`` is a citation only when the key is in the bibliography (Pandoc takes
+  every ``@word``; on this site ``@``-mentions and handles stay text).
+
+Locators, prefixes and suffixes are left as written: Pandoc's citeproc reads them
+(``citations.engine``), so every locator term Pandoc knows works. Code spans, fenced and
+indented code, HTML comments and front matter are masked first, so examples stay as
+written. Every step walks forward and is memoised by position, so the time is linear in
+the page's length, nested brackets included.
 """
 
 from __future__ import annotations
@@ -15,39 +25,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LOCATOR_TERMS = ("pp.", "p.", "chap.", "sec.", "para.", "§")
-
-# A bracketed group that contains an @ at the start of an item: "[@", "[-@", "; @",
-# "see @". Not preceded by "\" (escape) or "!" (image) and not followed by "(" or "["
-# or ":" (then it is a link or a reference definition, not a citation).
-CLUSTER = re.compile(
-    r"""(?x)
-    (?<![\\!\]])
-    \[
-    (?P<body>[^\[\]]*(?<=[\s;\[])-?@[^\[\]]*)
-    \]
-    (?![(\[:])
-    """,
-)
-ITEM = re.compile(
-    r"""(?x)
-    ^\s*
-    (?P<prefix>(?:[^@;]*?\s)?)
-    (?P<suppress>-)?
-    @(?P<key>[^\s,;]*)
-    (?P<rest>.*?)\s*$
-    """,
-    re.DOTALL,
-)
-LOCATOR = re.compile(
-    r"""(?x)
-    ^(?P<label>""" + "|".join(re.escape(term) for term in LOCATOR_TERMS) + r""")?\s*
-    (?P<value>[0-9ivxlcdmIVXLCDM]+(?:\.[0-9]+)*(?:\s*[-–]\s*[0-9ivxlcdmIVXLCDM]+(?:\.[0-9]+)*)?)
-    (?P<suffix>(?:\s*,.*)?)$
-    """,
-    re.DOTALL,
-)
+KEY_INTERNAL = frozenset(":.#$%&-+?<>~/")
+# A line that starts a new block ends a paragraph's inline text (Pandoc's endline).
+BLOCK_START = re.compile(r"[ \t]*(?:#|>|[-*+][ \t]|\d+[.)][ \t]|```|~~~|:::|\|)")
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>"
+                      r"|<[^\s<>@]+@[^\s<>]+>")
+ATTRIBUTES = re.compile(r"""\{\s*(?:(?:[#.][^\s{}]+|[A-Za-z_][\w-]*=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+)|-)\s*)*\}""")
+REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -55,82 +39,401 @@ class CitationItem:
     """One source inside a citation cluster."""
 
     key: str
-    prefix: str = ""
-    locator_label: str = ""
-    locator: str = ""
-    suffix: str = ""
     suppress_author: bool = False
+    in_text: bool = False   # ``@key`` written in the sentence (author in text)
 
 
 @dataclass(frozen=True)
 class Cluster:
-    """One bracketed citation: ``start``/``end`` are offsets into the Markdown."""
+    """One citation as written: ``start``/``end`` are offsets into the Markdown.
+
+    ``items`` are the cluster's own sources, ``nested`` those of citations written inside
+    its prefix or suffix (Pandoc formats those within it). ``engine_text`` is ``text``
+    on one line, with the ``@`` of in-text mentions that are not keys escaped, so the
+    engine reads them as text too.
+    """
 
     start: int
     end: int
     line: int
     text: str
     items: tuple[CitationItem, ...] = field(default_factory=tuple)
+    nested: tuple[CitationItem, ...] = ()
+    engine_text: str = ""
+
+    @property
+    def keys(self) -> list[str]:
+        return [item.key for item in self.items + self.nested]
 
 
-class CitationSyntaxError(ValueError):
-    """Malformed citation syntax at a known line."""
-
-    def __init__(self, line: int, text: str, problem: str, fix: str) -> None:
-        self.line, self.text, self.problem, self.fix = line, text, problem, fix
-        super().__init__(f"{problem} in '{text}' — {fix}")
+def find_citations(markdown: str, known_keys=frozenset()) -> list[Cluster]:
+    """Every citation in document order. ``known_keys``: the bibliography's keys (in-text
+    ``@key`` is a citation only for these)."""
+    return _Scanner(markdown, known_keys).scan()
 
 
-def find_citations(markdown: str) -> list[Cluster]:
-    """Return every citation cluster in document order; raise on malformed syntax."""
-    masked = mask_code(markdown)
-    clusters = []
-    for match in CLUSTER.finditer(masked):
-        line = markdown.count("\n", 0, match.start()) + 1
-        text = markdown[match.start():match.end()]
-        items = tuple(parse_item(part, line, text) for part in match["body"].split(";"))
-        clusters.append(Cluster(match.start(), match.end(), line, text, items))
-    return clusters
+@dataclass
+class _Found:
+    end: int
+    items: list[CitationItem]
+    nested: list[CitationItem]
+    mentions: list[int]  # offsets of '@' in unknown in-text mentions inside the cluster
 
 
-def parse_item(part: str, line: int, text: str) -> CitationItem:
-    """Parse ``see -@key, p. 3, note`` into a ``CitationItem``."""
-    match = ITEM.match(part)
-    if not match:
-        raise CitationSyntaxError(line, text, "each item needs one '@key'",
-                                  "write [@key] or separate several with ';' as in [@a; @b]")
-    key = match["key"]
-    if not key:
-        raise CitationSyntaxError(line, text, "empty citation key",
-                                  "put the source's id after '@', e.g. [@vera-unjust-burden-2018]")
-    if not KEY_PATTERN.match(key):
-        raise CitationSyntaxError(line, text, f"'{key}' is not a valid citation key",
-                                  "keys use lower-case letters, digits and hyphens")
-    rest = match["rest"]
-    if "@" in rest:
-        raise CitationSyntaxError(line, text, "two keys in one item",
-                                  "separate sources with ';', as in [@a; @b]")
-    if rest and not rest.startswith(","):
-        raise CitationSyntaxError(line, text, f"unexpected text '{rest.strip()}' after the key",
-                                  "put a comma after the key, as in [@key, p. 12]")
-    after_comma = rest[1:].strip()
-    if rest and not after_comma:
-        raise CitationSyntaxError(line, text, "nothing after the comma",
-                                  "remove the comma, or add a locator such as 'p. 12'")
-    label, locator, suffix = split_locator(after_comma)
-    return CitationItem(key, match["prefix"].strip(), label, locator, suffix, bool(match["suppress"]))
+class _Scanner:
+    """Pandoc's inline citation parsers over the masked page, memoised by position."""
+
+    def __init__(self, markdown: str, known_keys) -> None:
+        self.source = markdown
+        self.text = mask_code(markdown)
+        self.known = known_keys
+        self.labels = {_label(m["label"]) for m in REFERENCE_DEFINITION.finditer(self.text)}
+        self.brackets = _matching(self.text, "[", "]")
+        self.parens = _matching(self.text, "(", ")")
+        self.normal: dict[int, _Found | None] = {}
+        self.prefix: dict[int, int | None] = {}
+        self.suffix: dict[int, int | None] = {}
+        # Right to left: every cluster nested in a later position is known before an
+        # earlier one needs it, so nothing recurses deeper than one level.
+        for position in range(len(self.text) - 1, -1, -1):
+            if self.text[position] == "[":
+                self._normal_cite(position)
+
+    def scan(self) -> list[Cluster]:
+        text, clusters, position = self.text, [], 0
+        lines = _LineCounter(self.source)
+        while position < len(text):
+            char = text[position]
+            found = None
+            if char == "\\":
+                position += _escape_length(text, position)
+                continue
+            if char == "[":
+                found = self.normal.get(position)
+            elif char in "-@":
+                found = self._textual_cite(position)
+            elif char == "]" and text.startswith("](", position):
+                position = (self.parens.get(position + 1) or position) + 1  # a link's target is not text
+                continue
+            elif char == "<" and (tag := HTML_TAG.match(text, position)):
+                position = tag.end()
+                continue
+            if found is None:
+                position += 1
+                continue
+            clusters.append(self._cluster(position, found, lines.line_of(position)))
+            position = found.end
+        return clusters
+
+    def _cluster(self, start: int, found: _Found, line: int) -> Cluster:
+        written = self.source[start:found.end]
+        engine = list(written)
+        for offset in found.mentions:
+            engine[offset - start] = "\\@"
+        return Cluster(start, found.end, line, written, tuple(found.items), tuple(found.nested),
+                       " ".join("".join(engine).split()))
+
+    # Pandoc's parsers, one method each
+
+    def _normal_cite(self, start: int) -> _Found | None:
+        """``normalCite``: '[' citeList ']', not followed by a target, attributes or label."""
+        if start in self.normal:
+            return self.normal[start]
+        self.normal[start] = None
+        text = self.text
+        position = _spnl(text, start + 1)
+        items, nested, mentions = [], [], []
+        while True:
+            item = self._citation(position, nested, mentions)
+            if item is None:
+                return None
+            citation, position = item
+            items.append(citation)
+            if position < len(text) and text[position] == ";":
+                position = _spnl(text, position + 1)
+                continue
+            break
+        position = _spnl(text, position)
+        if position >= len(text) or text[position] != "]":
+            return None
+        end = position + 1
+        if self._followed_by_link_part(end):
+            return None
+        self.normal[start] = _Found(end, items, nested, mentions)
+        return self.normal[start]
+
+    def _followed_by_link_part(self, end: int) -> bool:
+        text = self.text
+        if end >= len(text):
+            return False
+        if text[end] == "(":
+            return end in self.parens
+        if text[end] == "{":
+            return ATTRIBUTES.match(text, end) is not None
+        return text[end] == "[" and end in self.brackets
+
+    def _citation(self, start: int, nested: list, mentions: list) -> tuple[CitationItem, int] | None:
+        """``citation``: prefix, key, suffix."""
+        key_start = self._prefix_end(start)
+        if key_start is None:
+            return None
+        suppress, key, after_key = _cite_key(self.text, key_start)
+        suffix_end = self._suffix_end(after_key)
+        if suffix_end is None:
+            return None
+        self._collect_nested(start, key_start, nested, mentions)
+        self._collect_nested(after_key, suffix_end, nested, mentions)
+        return CitationItem(key, suppress), suffix_end
+
+    def _prefix_end(self, start: int) -> int | None:
+        """Where the key after a prefix starts; ``None`` if ']' or ';' comes first."""
+        return self._walk(start, self.prefix, self._prefix_step)
+
+    def _prefix_step(self, position: int) -> tuple[bool, int | None]:
+        text = self.text
+        if _cite_key(text, position)[1]:
+            return True, position
+        if text[position] in "];":
+            return True, None
+        if text[position] == ";" or _at_paragraph_end(text, position):
+            return True, None
+        return False, self._skip_inline(position)
+
+    def _suffix_end(self, start: int) -> int | None:
+        """Where a suffix ends: at the first ';' or ']' that starts an inline."""
+        return self._walk(start, self.suffix, self._suffix_step)
+
+    def _suffix_step(self, position: int) -> tuple[bool, int | None]:
+        text = self.text
+        if text[position] in ";]":
+            return True, position
+        if _at_paragraph_end(text, position):
+            return True, None
+        return False, self._skip_inline(position)
+
+    def _walk(self, start: int, memo: dict[int, int | None], step) -> int | None:
+        """Follow ``step`` from ``start`` until it ends; memoise every position passed."""
+        path, position, result = [], start, None
+        while True:
+            if position is None or position >= len(self.text):
+                result = None
+                break
+            if position in memo:
+                result = memo[position]
+                break
+            path.append(position)
+            done, following = step(position)
+            if done:
+                result = following
+                break
+            position = following
+        for passed in path:
+            memo[passed] = result
+        return result
+
+    def _skip_inline(self, position: int) -> int:
+        """The end of one inline element of a prefix or suffix (Pandoc's ``inline``)."""
+        text, char = self.text, self.text[position]
+        if char == "\\":
+            return position + _escape_length(text, position)
+        if char == "[":
+            found = self.normal.get(position)
+            if found is not None:
+                return found.end
+            close = self.brackets.get(position)
+            if close is not None:  # a link, or text in balanced brackets
+                after = close + 1
+                if after < len(text) and text[after] == "(" and after in self.parens:
+                    return self.parens[after] + 1
+                return after
+            return position + 1
+        if char in "-@":
+            found = self._textual_cite(position)
+            if found is not None:
+                return found.end
+        if char == "<" and (tag := HTML_TAG.match(text, position)):
+            return tag.end()
+        return position + 1
+
+    def _collect_nested(self, start: int, end: int, nested: list, mentions: list) -> None:
+        """Citations Pandoc reads inside a prefix or suffix, and mentions to escape."""
+        position = start
+        while position < end:
+            char = self.text[position]
+            if char == "\\":
+                position += _escape_length(self.text, position)
+                continue
+            found = self.normal.get(position) if char == "[" else (
+                self._textual_cite(position) if char in "-@" else None)
+            if found is not None:
+                nested.extend(found.items + found.nested)
+                mentions.extend(found.mentions)
+                position = found.end
+                continue
+            if char in "-@":
+                suppress, key, after = _cite_key(self.text, position)
+                if key:  # an @word Pandoc would cite, but not a key of ours: text
+                    mentions.append(position + (1 if suppress else 0))
+                    position = after
+                    continue
+            position += 1
+
+    def _textual_cite(self, start: int) -> _Found | None:
+        """``textualCite``: ``@key``, optionally followed by ``[locator; more]``."""
+        text = self.text
+        suppress, key, after_key = _cite_key(text, start)
+        if not key or key not in self.known:
+            return None
+        first = CitationItem(key, suppress, in_text=True)
+        bracket = _spnl(text, after_key)
+        if bracket < len(text) and text[bracket] == "[":
+            found = self.normal.get(bracket)
+            if found is not None:
+                more = found
+            else:
+                more = self._bare_locator(bracket)
+            if more is not None and _label(text[bracket + 1:more.end - 1]) not in self.labels:
+                return _Found(more.end, [first, *more.items], more.nested, more.mentions)
+        return _Found(after_key, [first], [], [])
+
+    def _bare_locator(self, start: int) -> _Found | None:
+        """``bareloc``: '[' suffix (';' citeList)? ']' after an in-text key."""
+        text = self.text
+        if text.startswith("[^", start):
+            return None
+        suffix_end = self._suffix_end(start + 1)
+        if suffix_end is None:
+            return None
+        nested, mentions, items = [], [], []
+        self._collect_nested(start + 1, suffix_end, nested, mentions)
+        position = suffix_end
+        if text[position] == ";":
+            position = _spnl(text, position + 1)
+            while True:
+                item = self._citation(position, nested, mentions)
+                if item is None:
+                    return None
+                citation, position = item
+                items.append(citation)
+                if position < len(text) and text[position] == ";":
+                    position = _spnl(text, position + 1)
+                    continue
+                break
+        position = _spnl(text, position)
+        if position >= len(text) or text[position] != "]":
+            return None
+        end = position + 1
+        if end < len(text) and text[end] in "[({":
+            return None
+        return _Found(end, items, nested, mentions)
 
 
-def split_locator(text: str) -> tuple[str, str, str]:
-    """``"pp. 3-7, emphasis added"`` -> ``("pp.", "3–7", ", emphasis added")``."""
-    if not text:
-        return "", "", ""
-    match = LOCATOR.match(text)
-    if not match:
-        return "", "", text
-    label = match["label"] or ("pp." if re.search(r"[-–]", match["value"]) else "p.")
-    value = re.sub(r"\s*[-–]\s*", "–", match["value"])
-    return label, value, match["suffix"].strip()
+# Small parsers
+
+
+def _cite_key(text: str, position: int) -> tuple[bool, str, int]:
+    """``citeKey``: optional '-', '@', a key; ``(suppress, key, end)``, key '' if none."""
+    if position > 0 and (text[position - 1].isalnum() or text[position - 1] == "."):
+        return False, "", position  # right after a word: an e-mail address, not a key
+    suppress = text.startswith("-@", position)
+    at = position + 1 if suppress else position
+    if not text.startswith("@", at):
+        return False, "", position
+    start = at + 1
+    if start < len(text) and text[start] == "{":
+        close = _braced_end(text, start)
+        if close is None:
+            return False, "", position
+        return suppress, text[start + 1:close], close + 1
+    if start >= len(text) or not (text[start].isalnum() or text[start] in "_*"):
+        return False, "", position
+    end = start + 1
+    while end < len(text):
+        char = text[end]
+        if char.isalnum() or char == "_":
+            end += 1
+        elif char in KEY_INTERNAL and end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] == "_"):
+            end += 1
+        elif char in ":/" and text.startswith("/", end + 1):
+            end += 1
+        else:
+            break
+    return suppress, text[start:end], end
+
+
+def _braced_end(text: str, start: int) -> int | None:
+    """The '}' closing the '{' at ``start``, with no space inside; ``None`` if none."""
+    depth = 0
+    for position in range(start, min(len(text), start + 1000)):
+        char = text[position]
+        if char.isspace():
+            return None
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return position if position > start + 1 else None
+    return None
+
+
+def _matching(text: str, opening: str, closing: str) -> dict[int, int]:
+    """Balanced pairs in one pass (escapes skipped, a blank line closes nothing)."""
+    pairs, stack, position = {}, [], 0
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            position += _escape_length(text, position)
+            continue
+        if char == opening:
+            stack.append(position)
+        elif char == closing and stack:
+            pairs[stack.pop()] = position
+        elif char == "\n" and _at_paragraph_end(text, position):
+            stack.clear()
+        position += 1
+    return pairs
+
+
+def _spnl(text: str, position: int) -> int:
+    """Pandoc's ``spnl``: spaces, at most one line break, spaces."""
+    while position < len(text) and text[position] in " \t":
+        position += 1
+    if position < len(text) and text[position] == "\n" and not _at_paragraph_end(text, position):
+        position += 1
+        while position < len(text) and text[position] in " \t":
+            position += 1
+    return position
+
+
+def _at_paragraph_end(text: str, position: int) -> bool:
+    """A line break that ends the paragraph: a blank line or a new block follows."""
+    if text[position] != "\n":
+        return False
+    following = text.find("\n", position + 1)
+    line = text[position + 1:following if following != -1 else len(text)]
+    return not line.strip() or BLOCK_START.match(line) is not None
+
+
+def _escape_length(text: str, position: int) -> int:
+    following = text[position + 1:position + 2]
+    return 2 if following and following != "\n" and not following.isalnum() else 1
+
+
+def _label(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class _LineCounter:
+    """Line numbers for increasing offsets, counted once."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def line_of(self, offset: int) -> int:
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
 
 
 def mask_code(markdown: str) -> str:
