@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
-from citations.engine import Engine, EngineError, default_cache_dir
+from citations.engine import DEFAULT_STYLE, Engine, EngineError, default_cache_dir
 from citations.exports import engine_items, noted_items, to_csl_json, to_ris
 from citations.render import (
     Styled,
@@ -65,8 +65,8 @@ class CitationsConfig(base.Config):
 
     bibliography = c.File(exists=True)
     sources_page = c.Type(str, default="sources.md")
-    # Any in-text CSL style; paths are relative to mkdocs.yml.
-    style = c.File(exists=True, default="citation-styles/apa.csl")
+    # Any in-text CSL style, relative to mkdocs.yml; APA 7 (hooks/citations/styles/) if unset.
+    style = c.Optional(c.File(exists=True))
 
 
 class _BuildState:
@@ -101,11 +101,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         bibliography = load_bibliography(settings.bibliography, display_path=shown)
     except BibliographyError as error:
         raise PluginError(str(error)) from None
-    _check_style(Path(settings.style), config_dir)
+    style = Path(settings.style) if settings.style else DEFAULT_STYLE
+    _check_style(style, config_dir)
     try:
-        engine = Engine(Path(settings.style), cache_dir=default_cache_dir())
+        engine = Engine(style, cache_dir=default_cache_dir())
     except EngineError as error:
-        raise PluginError(f"{shown_path(settings.style, config_dir)}: {error}") from None
+        raise PluginError(f"mkdocs.yml: extra.citations: {error}") from None
     _state = _BuildState(settings, bibliography, engine, config_dir)
     return config
 
@@ -180,13 +181,13 @@ def _check_style(style: Path, config_dir: Path) -> None:
         root = ElementTree.parse(style).getroot()
     except (ElementTree.ParseError, OSError) as error:
         raise PluginError(f"{shown}: not a CSL style ({error}) — copy the .csl file again from the CSL "
-                          "styles repository (see citation-styles/README.md)") from None
+                          "styles repository (see hooks/citations/styles/README.md)") from None
     if root.tag != f"{CSL_NAMESPACE}style":
         raise PluginError(f"{shown}: not a CSL style (the root element is not <style>) — point "
                           "extra.citations.style at a .csl file")
     if root.get("class") != "in-text":
         raise PluginError(f"{shown}: '{root.get('class')}' style — this site needs an in-text (author-date "
-                          "or numeric) style; choose one such as citation-styles/apa.csl")
+                          "or numeric) style; choose one such as hooks/citations/styles/apa.csl")
 
 
 def _find_clusters(file: File, source: str, state: _BuildState) -> list[Cluster]:

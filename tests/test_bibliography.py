@@ -55,11 +55,10 @@ def test_entry_values_stay_strings_after_validation():
 
 
 def test_problem_format_names_file_line_entry_and_fix():
-    (problem,) = problems_for(VALID_ENTRY.replace("type: report", "type: pamphlet"))
+    (problem,) = problems_for(VALID_ENTRY.replace("type: report", "type: reprot"))
     assert problem == (
-        "docs/_data/bibliography.yaml:3: entry 'good-2020': unsupported type 'pamphlet' — use one of "
-        "article-journal, article-magazine, article-newspaper, book, chapter, hearing, legislation, "
-        "regulation, report, webpage"
+        "docs/_data/bibliography.yaml:3: entry 'good-2020': unsupported type 'reprot' — did you mean 'report'? "
+        "use a CSL 1.0.2 type (report, webpage, article-journal, book, chapter, legal_case, bill, …)"
     )
 
 
@@ -68,7 +67,7 @@ def test_problem_format_names_file_line_entry_and_fix():
     [
         (("  title: A Report\n", ""), ":2: entry 'good-2020': missing 'title'"),
         (("  type: report\n", ""), "entry 'good-2020': missing 'type'"),
-        (("id: good-2020", "id: Good_2020"), ":2: entry 'Good_2020': id 'Good_2020' is not a valid key"),
+        (("id: good-2020", "id: good--2020"), ":2: entry 'good--2020': id 'good--2020' is not a valid key"),
         (("  author:\n    - literal: Some Organisation\n", ""),
          "entry 'good-2020': a 'report' needs 'author or publisher'"),
         (("- literal: Some Organisation", "- given: Ann"), ":6: entry 'good-2020': a name in 'author' has no 'family' or 'literal'"),
@@ -109,7 +108,7 @@ def test_duplicate_ids_differing_only_in_case():
 
 
 def test_all_problems_are_reported_together():
-    broken = VALID_ENTRY.replace("type: report", "type: pamphlet")
+    broken = VALID_ENTRY.replace("type: report", "type: reprot")
     broken += VALID_ENTRY.replace("id: good-2020", "id: other").replace("confidence: verified", "confidence: maybe")
     assert len(problems_for(broken)) == 2
 
@@ -145,3 +144,139 @@ def test_suggestions_match_ids_and_author_year():
     assert suggest_key("hintn-2018", bibliography) == "vera-unjust-burden-2018"
     assert suggest_key("vera-unjust-burden-2081", bibliography) == "vera-unjust-burden-2018"
     assert suggest_key("completely-different", bibliography) is None
+
+
+# Bibliographies as reference managers write them
+
+
+def test_csl_date_forms_are_accepted():
+    entries = "".join(
+        VALID_ENTRY.replace("id: good-2020", f"id: d{index}").replace('issued: "2020"', f"issued: {form}")
+        for index, form in enumerate([
+            "{date-parts: [[2020]]}", "{date-parts: [[2020, 5, 3]]}", "{date-parts: [[2019], [2020]]}",
+            '"2019~"', '"2019?"', '"2019-06-13/2019-06-14"', '"2019/.."', "{literal: Spring 2020}",
+            "{raw: 2020-05-03}", "{date-parts: [[2020]], circa: true}",
+        ])
+    )
+    bibliography = parse_bibliography("references:\n" + entries, "b.yaml")
+    assert date_parts(bibliography["d0"]["issued"]) == [2020]
+    assert date_parts(bibliography["d1"]["issued"]) == [2020, 5, 3]
+    assert date_parts(bibliography["d5"]["issued"]) == [2019, 6, 13]
+    assert bibliography["d7"]["issued"] == {"literal": "Spring 2020"}
+
+
+@pytest.mark.parametrize(("form", "expected"), [
+    ("{date-parts: [[2020, 13]]}", "'issued' date-parts [[2020, 13]] are not a real date"),
+    ("{date-parts: [[twenty]]}", "'issued' has date-parts that are not numbers"),
+    ("{date-parts: 2020}", "'issued' has date-parts that are not one or two"),
+    ("{season: 1}", "'issued' has neither date-parts nor literal"),
+    ("{when: 2020}", "'issued' has an unknown part 'when'"),
+    ('"2019-02-30/2020"', "'issued: 2019-02-30/2020' is not a real date"),
+])
+def test_bad_date_objects_are_one_line_each(form, expected):
+    (problem,) = problems_for(VALID_ENTRY.replace('issued: "2020"', f"issued: {form}"))
+    assert expected in problem and ":7: entry 'good-2020'" in problem
+
+
+@pytest.mark.parametrize("entry_type", ["legal_case", "bill", "thesis", "treaty", "dataset", "software",
+                                        "post-weblog", "personal_communication"])
+def test_every_csl_type_is_accepted(entry_type):
+    text = VALID_ENTRY.replace("type: report", f"type: {entry_type}")
+    assert parse_bibliography("references:\n" + text, "b.yaml")["good-2020"]["type"] == entry_type
+
+
+@pytest.mark.parametrize("key", ["doe:2020", "Doe2020", "müller_2020", "a.b", "x/y", "1999report"])
+def test_keys_follow_pandocs_grammar(key):
+    text = VALID_ENTRY.replace("id: good-2020", f'id: "{key}"')
+    assert key in parse_bibliography("references:\n" + text, "b.yaml")
+
+
+CSL_JSON = """[
+  {
+    "id": "json-entry",
+    "type": "article-journal",
+    "title": "A Journal Article",
+    "author": [{"family": "Doe", "given": "Jane"}],
+    "container-title": "Journal",
+    "volume": 12,
+    "issued": {"date-parts": [[2021, 3]]},
+    "custom": {"confidence": "verified"}
+  },
+  {
+    "id": "json-missing",
+    "type": "book",
+    "title": "No Confidence",
+    "author": [{"literal": "An Organisation"}]
+  }
+]
+"""
+
+
+def test_csl_json_is_read_with_lines(tmp_path):
+    path = tmp_path / "bibliography.json"
+    path.write_text(CSL_JSON, encoding="utf-8")
+    with pytest.raises(BibliographyError) as caught:
+        load_bibliography(path, display_path="docs/_data/bibliography.json")
+    assert [str(p) for p in caught.value.problems] == [
+        "docs/_data/bibliography.json:13: entry 'json-missing': missing 'custom: {confidence: ...}' — "
+        "add 'custom:' with 'confidence: verified', 'likely' or 'unknown'"
+    ]
+    path.write_text(CSL_JSON.replace('"title": "No Confidence",', '"title": "No Confidence", "custom": {"confidence": "unknown"},'),
+                    encoding="utf-8")
+    bibliography = load_bibliography(path)
+    assert bibliography["json-entry"]["volume"] == "12"
+    assert date_parts(bibliography["json-entry"]["issued"]) == [2021, 3]
+
+
+def test_invalid_csl_json_is_one_line(tmp_path):
+    path = tmp_path / "bibliography.json"
+    path.write_text('[\n  {"id": "a",\n  oops}\n]\n', encoding="utf-8")
+    with pytest.raises(BibliographyError) as caught:
+        load_bibliography(path, display_path="b.json")
+    assert str(caught.value).startswith("b.json:3: entry '-': invalid JSON (")
+
+
+BIBTEX = """\
+@report{vera-2018,
+  author = {Hinton, Elizabeth and Henderson, LeShae},
+  title = {An Unjust Burden},
+  institution = {Vera Institute of Justice},
+  date = {2018-05},
+  confidence = {likely},
+}
+
+@book{no-confidence,
+  author = {{National Survivor Network}},
+  title = {A Book},
+  publisher = {{Smith and Sons}},
+  date = {2020},
+}
+"""
+
+
+def test_bibtex_is_read_by_pandoc_with_lines_and_confidence(tmp_path):
+    path = tmp_path / "bibliography.bib"
+    path.write_text(BIBTEX, encoding="utf-8")
+    with pytest.raises(BibliographyError) as caught:
+        load_bibliography(path, display_path="docs/_data/bibliography.bib")
+    assert [str(p) for p in caught.value.problems] == [
+        "docs/_data/bibliography.bib:9: entry 'no-confidence': missing field 'confidence' — "
+        "add 'confidence = {verified},' (or likely, or unknown) to the entry"
+    ]
+    path.write_text(BIBTEX.replace("  date = {2020},\n}", "  date = {2020},\n  confidence = {unknown},\n}"),
+                    encoding="utf-8")
+    bibliography = load_bibliography(path)
+    vera = bibliography["vera-2018"]
+    assert vera["author"][0] == {"family": "Hinton", "given": "Elizabeth"}
+    assert vera["custom"]["confidence"] == "likely"
+    assert bibliography["no-confidence"]["publisher"] == "Smith and Sons"
+    assert bibliography["no-confidence"]["author"] == [{"literal": "National Survivor Network"}]
+
+
+def test_unreadable_bibtex_is_one_line(tmp_path):
+    path = tmp_path / "bibliography.bib"
+    path.write_text("@book{a, title={x}\n\n@book{b, title={y}}\n", encoding="utf-8")
+    with pytest.raises(BibliographyError) as caught:
+        load_bibliography(path, display_path="b.bib")
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("b.bib:") and "cannot be read" in str(problem)

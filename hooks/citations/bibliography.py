@@ -288,9 +288,10 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
                "letters and digits (Pandoc's citation keys)")
     entry_type = entry.get("type")
     if not entry_type:
-        report("type", "missing 'type'", f"add 'type:' with one of {', '.join(REQUIRED_BY_TYPE)}")
+        report("type", "missing 'type'", "add 'type:' with a CSL type such as report, webpage, article-journal, "
+               "book, chapter, legal_case or bill")
     elif entry_type not in REQUIRED_BY_TYPE:
-        report("type", f"unsupported type '{entry_type}'", f"use one of {', '.join(REQUIRED_BY_TYPE)}")
+        report("type", f"unsupported type '{entry_type}'", _type_fix(str(entry_type)))
     if not _filled(entry.get("title")):
         report("title", "missing 'title'", "add the title exactly as the source gives it")
     for requirement in REQUIRED_BY_TYPE.get(str(entry_type), ()):
@@ -307,12 +308,8 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
             problems.extend(_name_problems(entry, name, path, shown))
 
     for name in DATE_FIELDS:
-        if name in entry:
-            problem = _date_problem(entry[name])
-            if problem:
-                report(name, f"'{name}' {problem}",
-                       "write a quoted \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (EDTF such as \"2019~\" or "
-                       "\"2019/2020\" works too), or {date-parts: [[YYYY, M, D]]}, or {literal: ...}")
+        if name in entry and (problem := _date_problem(name, entry[name])):
+            report(name, *problem)
     for name, value in entry.items():
         if name in NAME_FIELDS or name in DATE_FIELDS or name == "custom":
             continue
@@ -331,6 +328,12 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
         return problems  # the checks below assume the shapes checked above
     problems.extend(_custom_problems(entry, path, shown))
     return problems
+
+
+def _type_fix(written: str) -> str:
+    close = difflib.get_close_matches(written, CSL_TYPES, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"{hint}use a CSL 1.0.2 type (report, webpage, article-journal, book, chapter, legal_case, bill, …)"
 
 
 def _name_problems(entry: dict, name: str, path: str, key: str) -> list[Problem]:
@@ -445,36 +448,41 @@ def date_parts(value: Any) -> list[int]:
     return [sign * int(pieces[0]), *(int(piece) for piece in pieces[1:])]
 
 
-def _date_problem(value: Any) -> str:
-    """Why a CSL date value is not usable, or '' when it is."""
+DATE_FIX = ("write it as a quoted \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (EDTF such as \"2019~\" or "
+            "\"2019/2020\" works too), or as {date-parts: [[YYYY, M, D]]} or {literal: ...}")
+REAL_DATE_FIX = "check the month and day"
+
+
+def _date_problem(name: str, value: Any) -> tuple[str, str] | None:
+    """Why a CSL date value is not usable, with the fix; ``None`` when it is usable."""
     if isinstance(value, str):
         match = DATE_PATTERN.match(value)
         if not match:
-            return f"'{value}' is not a date"
+            return f"'{name}: {value}' is not a date", DATE_FIX
         ends = [match["start"], match["end"]] if match["end"] not in (None, "..") else [match["start"]]
         if not all(_valid_parts(date_parts(end)) for end in ends):
-            return f"'{value}' is not a real date (check the month and day)"
-        return ""
+            return f"'{name}: {value}' is not a real date", REAL_DATE_FIX
+        return None
     if not isinstance(value, dict):
-        return "is not a date (a list is not a date)"
+        return f"'{name}' is a list, not a date", DATE_FIX
     unknown = sorted(set(value) - DATE_OBJECT_FIELDS)
     if unknown:
-        return f"has an unknown part '{unknown[0]}'"
+        return f"'{name}' has an unknown part '{unknown[0]}'", "use date-parts:, literal:, raw:, season: or circa:"
     if "date-parts" in value:
         parts = value["date-parts"]
         if not (isinstance(parts, list) and 1 <= len(parts) <= 2 and all(isinstance(p, list) and 1 <= len(p) <= 3
                                                                       for p in parts)):
-            return "has 'date-parts' that are not one or two [year, month, day] lists"
+            return f"'{name}' has date-parts that are not one or two [year, month, day] lists", DATE_FIX
         try:
             numbers = [[int(str(part)) for part in date] for date in parts]
         except ValueError:
-            return "has 'date-parts' that are not numbers"
+            return f"'{name}' has date-parts that are not numbers", DATE_FIX
         if not all(_valid_parts(date) for date in numbers):
-            return "has 'date-parts' that are not a real date (check the month and day)"
-        return ""
-    if not any(isinstance(value.get(name), str) and value[name].strip() for name in ("literal", "raw")):
-        return "has neither 'date-parts' nor 'literal'"
-    return ""
+            return f"'{name}' date-parts {numbers} are not a real date", REAL_DATE_FIX
+        return None
+    if not any(isinstance(value.get(part), str) and value[part].strip() for part in ("literal", "raw")):
+        return f"'{name}' has neither date-parts nor literal", DATE_FIX
+    return None
 
 
 def _valid_parts(parts: list[int]) -> bool:
@@ -488,7 +496,7 @@ def _valid_parts(parts: list[int]) -> bool:
 
 
 def _valid_calendar_date(value: str) -> bool:
-    return not _date_problem(value)
+    return _date_problem("date", value) is None
 
 
 def _is_web_url(value: Any) -> bool:

@@ -1,7 +1,7 @@
 """Format citations and reference entries with Pandoc's citeproc, in one call per build.
 
 Pandoc is the reference implementation of the citation syntax the pages use, and its
-citeproc formats them with any CSL style (``citation-styles/apa.csl`` by default). The
+citeproc formats them with any CSL style (``styles/apa.csl`` beside this file by default). The
 site's every unique citation cluster goes into one document, one paragraph each, with
 every entry of the bibliography as ``nocite``; one run returns the HTML of each cluster
 and of each reference entry. Because it is one document, disambiguation ("2022a",
@@ -38,10 +38,12 @@ READER = "markdown" + "".join(f"-{extension}" for extension in (
     "bracketed_spans", "link_attributes", "inline_code_attributes", "footnotes",
     "inline_notes", "yaml_metadata_block", "pandoc_title_block",
 ))
+DEFAULT_STYLE = Path(__file__).parent / "styles" / "apa.csl"
 PANDOC_TIMEOUT_SECONDS = 120
 MEMORY_CACHE_SIZE = 8
 DISK_CACHE_FILES = 32
 CACHE_ENV = "CITATIONS_CACHE_DIR"
+PANDOC_ENV = "CITATIONS_PANDOC"
 FORMAT_VERSION = 1  # bump when the shape of the cached results changes
 
 
@@ -63,7 +65,14 @@ class Formatted:
 
 
 def pandoc_binary() -> Path:
-    """The Pandoc that ``pypandoc-binary`` ships (pinned in requirements.txt)."""
+    """The Pandoc that ``pypandoc-binary`` ships (pinned in requirements.txt), or the one
+    $CITATIONS_PANDOC names (tests use it to stand for a missing binary)."""
+    if os.environ.get(PANDOC_ENV):
+        named = Path(os.environ[PANDOC_ENV])
+        if not (named.is_file() and os.access(named, os.X_OK)):
+            raise EngineError(f"the Pandoc binary is missing (${PANDOC_ENV} names {named})",
+                              f"unset {PANDOC_ENV}, or run 'make test' to install pypandoc-binary")
+        return named
     try:
         import pypandoc
     except ImportError:

@@ -66,6 +66,11 @@ def noted_items(bibliography: Bibliography) -> list[dict[str, Any]]:
     return items
 
 
+def to_bibtex(bibliography: Bibliography, engine, writer: str = "bibtex") -> str:
+    """The whole bibliography as BibTeX (or ``writer="biblatex"``), by Pandoc's writer."""
+    return engine.export(noted_items(bibliography), writer)
+
+
 def to_ris(bibliography: Bibliography) -> str:
     """The whole bibliography as RIS, written by rispy."""
     return rispy.dumps([ris_record(entry) for entry in bibliography.entries.values()])

@@ -72,12 +72,16 @@ def find_citations(markdown: str, known_keys=frozenset()) -> list[Cluster]:
     return _Scanner(markdown, known_keys).scan()
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Found:
+    """A citation found at some position, its items read only when needed: ``first`` is
+    the in-text key, ``suffix`` its bare locator's span, ``items_from`` where a citeList
+    starts. Reading items lazily keeps nested brackets linear."""
+
     end: int
-    items: list[CitationItem]
-    nested: list[CitationItem]
-    mentions: list[int]  # offsets of '@' in unknown in-text mentions inside the cluster
+    first: CitationItem | None = None
+    suffix: tuple[int, int] | None = None
+    items_from: int | None = None
 
 
 class _Scanner:
@@ -93,6 +97,7 @@ class _Scanner:
         self.normal: dict[int, _Found | None] = {}
         self.prefix: dict[int, int | None] = {}
         self.suffix: dict[int, int | None] = {}
+        self.list_end: dict[int, int | None] = {}
         # Right to left: every cluster nested in a later position is known before an
         # earlier one needs it, so nothing recurses deeper than one level.
         for position in range(len(self.text) - 1, -1, -1):
@@ -126,12 +131,32 @@ class _Scanner:
         return clusters
 
     def _cluster(self, start: int, found: _Found, line: int) -> Cluster:
+        items, nested, mentions = self._expand(found)
         written = self.source[start:found.end]
         engine = list(written)
-        for offset in found.mentions:
+        for offset in mentions:
             engine[offset - start] = "\\@"
-        return Cluster(start, found.end, line, written, tuple(found.items), tuple(found.nested),
+        return Cluster(start, found.end, line, written, tuple(items), tuple(nested),
                        " ".join("".join(engine).split()))
+
+    def _expand(self, found: _Found) -> tuple[list[CitationItem], list[CitationItem], list[int]]:
+        """The items of a found citation, the citations nested in its prefixes and
+        suffixes, and the offsets of mentions to escape."""
+        items, nested, mentions = [], [], []
+        if found.first is not None:
+            items.append(found.first)
+        if found.suffix is not None:
+            self._collect_nested(*found.suffix, nested, mentions)
+        position = found.items_from
+        while position is not None:
+            key_start = self._prefix_end(position)
+            suppress, key, after_key = _cite_key(self.text, key_start)
+            suffix_end = self._suffix_end(after_key)
+            items.append(CitationItem(key, suppress))
+            self._collect_nested(position, key_start, nested, mentions)
+            self._collect_nested(after_key, suffix_end, nested, mentions)
+            position = _spnl(self.text, suffix_end + 1) if self.text[suffix_end] == ";" else None
+        return items, nested, mentions
 
     # Pandoc's parsers, one method each
 
@@ -141,25 +166,17 @@ class _Scanner:
             return self.normal[start]
         self.normal[start] = None
         text = self.text
-        position = _spnl(text, start + 1)
-        items, nested, mentions = [], [], []
-        while True:
-            item = self._citation(position, nested, mentions)
-            if item is None:
-                return None
-            citation, position = item
-            items.append(citation)
-            if position < len(text) and text[position] == ";":
-                position = _spnl(text, position + 1)
-                continue
-            break
+        items_from = _spnl(text, start + 1)
+        position = self._cite_list_end(items_from)
+        if position is None:
+            return None
         position = _spnl(text, position)
         if position >= len(text) or text[position] != "]":
             return None
         end = position + 1
         if self._followed_by_link_part(end):
             return None
-        self.normal[start] = _Found(end, items, nested, mentions)
+        self.normal[start] = _Found(end, items_from=items_from)
         return self.normal[start]
 
     def _followed_by_link_part(self, end: int) -> bool:
@@ -172,18 +189,24 @@ class _Scanner:
             return ATTRIBUTES.match(text, end) is not None
         return text[end] == "[" and end in self.brackets
 
-    def _citation(self, start: int, nested: list, mentions: list) -> tuple[CitationItem, int] | None:
-        """``citation``: prefix, key, suffix."""
+    def _cite_list_end(self, start: int) -> int | None:
+        """``citeList``: citations separated by ';'; where the last one's suffix ends."""
+        return self._walk(start, self.list_end, self._cite_list_step)
+
+    def _cite_list_step(self, position: int) -> tuple[bool, int | None]:
+        end = self._citation_end(position)
+        if end is None:
+            return True, None
+        if self.text[end] == ";":
+            return False, _spnl(self.text, end + 1)
+        return True, end
+
+    def _citation_end(self, start: int) -> int | None:
+        """``citation``: prefix, key, suffix; where the suffix ends."""
         key_start = self._prefix_end(start)
         if key_start is None:
             return None
-        suppress, key, after_key = _cite_key(self.text, key_start)
-        suffix_end = self._suffix_end(after_key)
-        if suffix_end is None:
-            return None
-        self._collect_nested(start, key_start, nested, mentions)
-        self._collect_nested(after_key, suffix_end, nested, mentions)
-        return CitationItem(key, suppress), suffix_end
+        return self._suffix_end(_cite_key(self.text, key_start)[2])
 
     def _prefix_end(self, start: int) -> int | None:
         """Where the key after a prefix starts; ``None`` if ']' or ';' comes first."""
@@ -193,9 +216,7 @@ class _Scanner:
         text = self.text
         if _cite_key(text, position)[1]:
             return True, position
-        if text[position] in "];":
-            return True, None
-        if text[position] == ";" or _at_paragraph_end(text, position):
+        if text[position] in "];" or _at_paragraph_end(text, position):
             return True, None
         return False, self._skip_inline(position)
 
@@ -266,8 +287,9 @@ class _Scanner:
             found = self.normal.get(position) if char == "[" else (
                 self._textual_cite(position) if char in "-@" else None)
             if found is not None:
-                nested.extend(found.items + found.nested)
-                mentions.extend(found.mentions)
+                items, inner, inner_mentions = self._expand(found)
+                nested.extend(items + inner)
+                mentions.extend(inner_mentions)
                 position = found.end
                 continue
             if char in "-@":
@@ -287,14 +309,10 @@ class _Scanner:
         first = CitationItem(key, suppress, in_text=True)
         bracket = _spnl(text, after_key)
         if bracket < len(text) and text[bracket] == "[":
-            found = self.normal.get(bracket)
-            if found is not None:
-                more = found
-            else:
-                more = self._bare_locator(bracket)
+            more = self.normal.get(bracket) or self._bare_locator(bracket)
             if more is not None and _label(text[bracket + 1:more.end - 1]) not in self.labels:
-                return _Found(more.end, [first, *more.items], more.nested, more.mentions)
-        return _Found(after_key, [first], [], [])
+                return _Found(more.end, first, more.suffix, more.items_from)
+        return _Found(after_key, first)
 
     def _bare_locator(self, start: int) -> _Found | None:
         """``bareloc``: '[' suffix (';' citeList)? ']' after an in-text key."""
@@ -304,28 +322,19 @@ class _Scanner:
         suffix_end = self._suffix_end(start + 1)
         if suffix_end is None:
             return None
-        nested, mentions, items = [], [], []
-        self._collect_nested(start + 1, suffix_end, nested, mentions)
-        position = suffix_end
+        position, items_from = suffix_end, None
         if text[position] == ";":
-            position = _spnl(text, position + 1)
-            while True:
-                item = self._citation(position, nested, mentions)
-                if item is None:
-                    return None
-                citation, position = item
-                items.append(citation)
-                if position < len(text) and text[position] == ";":
-                    position = _spnl(text, position + 1)
-                    continue
-                break
+            items_from = _spnl(text, position + 1)
+            position = self._cite_list_end(items_from)
+            if position is None:
+                return None
         position = _spnl(text, position)
         if position >= len(text) or text[position] != "]":
             return None
         end = position + 1
         if end < len(text) and text[end] in "[({":
             return None
-        return _Found(end, items, nested, mentions)
+        return _Found(end, suffix=(start + 1, suffix_end), items_from=items_from)
 
 
 # Small parsers
