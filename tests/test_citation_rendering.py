@@ -1,172 +1,246 @@
-"""APA labels and references, page rendering and escaping (citations/apa.py, render.py)."""
+"""Citations and entries are Pandoc citeproc's own output (citations/engine.py, render.py).
+
+The reference: ``pandoc --citeproc`` run directly on the fixture's CSL-YAML file, as any
+Pandoc user would run it. The site reads the same file with its own loader, formats it
+through ``Engine`` and shapes it for pages with ``Styled``; every entry and every in-text
+citation must come out with the same text.
+"""
 
 from __future__ import annotations
 
+import re
+import subprocess
+from html import unescape
+from pathlib import Path
+
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
-from citations.apa import Styler, reference_authors, short_author
-from citations.bibliography import parse_bibliography
-from citations.render import UnknownKeyError, render_page
+from citations.bibliography import load_bibliography, parse_bibliography
+from citations.engine import DEFAULT_STYLE, Engine, EngineError, pandoc_binary
+from citations.exports import engine_items
+from citations.render import (
+    Styled,
+    UnformattedClusterError,
+    UnknownKeyError,
+    anchor_key,
+    page_clusters,
+    render_page,
+)
+from conftest import HOOKS, ROOT
 
-BIBLIOGRAPHY = """\
+TYPES = ROOT / "tests" / "fixtures" / "csl-types.yaml"
+CHICAGO = HOOKS / "citations" / "styles" / "chicago-author-date.csl"
+
+
+def pandoc_reading_the_file(bibliography: Path, style: Path, clusters: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Citation texts and entry texts from Pandoc run on the file itself."""
+    document = "---\nnocite: '@*'\n---\n\n" + "\n\n".join(clusters) + "\n"
+    html = subprocess.run(
+        [str(pandoc_binary()), "-f", "markdown", "-t", "html5", "--citeproc", f"--csl={style}",
+         f"--bibliography={bibliography}"],
+        input=document, capture_output=True, text=True, check=True,
+    ).stdout
+    tree = LexborHTMLParser(html)
+    citations = [_text(node.text()) for node in tree.css("p > span.citation")]
+    entries = {node.attributes["id"].removeprefix("ref-"): _text(node.text()) for node in tree.css("div.csl-entry")}
+    return citations, entries
+
+
+def _text(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _plain(html: str) -> str:
+    return _text(unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+@pytest.fixture(scope="module")
+def bibliography():
+    return load_bibliography(TYPES)
+
+
+@pytest.fixture(scope="module")
+def clusters(bibliography):
+    keys = bibliography.keys()
+    return ([f"[@{key}]" for key in keys] + [f"@{key} [p. 3]" for key in keys[:5]]
+            + ["[see @shared-first-a, chap. 2; @shared-first-b, 123-79]", "[-@org-2022-zeta; @org-2022-alpha]"])
+
+
+def styled_with(style: Path, bibliography, clusters) -> tuple[Styled, list[str]]:
+    engine = Engine(style, cache_dir=None)
+    formatted = engine.format(clusters, engine_items(bibliography))
+    found = [cluster for text in clusters for cluster in page_clusters(text, bibliography)]
+    return Styled(bibliography, formatted), [_plain(formatted.clusters[c.engine_text]) for c in found]
+
+
+@pytest.fixture(scope="module")
+def apa(bibliography, clusters):
+    return styled_with(DEFAULT_STYLE, bibliography, clusters)
+
+
+def test_fixture_spans_the_csl_types(bibliography):
+    assert len(bibliography.keys()) >= 30
+    assert len({entry["type"] for entry in bibliography.entries.values()}) >= 20
+
+
+@pytest.mark.parametrize("style", [DEFAULT_STYLE, CHICAGO], ids=["apa", "chicago-author-date"])
+def test_every_entry_is_what_pandoc_makes_of_the_file(style, bibliography, clusters):
+    styled, _ = styled_with(style, bibliography, clusters)
+    _, expected = pandoc_reading_the_file(TYPES, style, clusters)
+    assert set(expected) == set(bibliography.keys())
+    for key in bibliography.keys():
+        assert styled.reference_text(key) == expected[key], key
+
+
+@pytest.mark.parametrize("style", [DEFAULT_STYLE, CHICAGO], ids=["apa", "chicago-author-date"])
+def test_every_citation_is_what_pandoc_makes_of_it(style, bibliography, clusters):
+    _, ours = styled_with(style, bibliography, clusters)
+    expected, _ = pandoc_reading_the_file(TYPES, style, clusters)
+    assert ours == expected
+
+
+def test_entries_follow_the_styles_order(apa, bibliography):
+    styled, _ = apa
+    assert styled.ordered(bibliography.keys()) == styled.formatted.order
+    assert styled.ordered(["particle", "chapter"]) == [k for k in styled.formatted.order if k in ("particle", "chapter")]
+
+
+def test_year_suffixes_are_the_same_in_text_and_in_the_list(apa):
+    styled, _ = apa
+    labels = {}
+    for key in ("org-2022-zeta", "org-2022-alpha"):
+        cited = _plain(styled.formatted.clusters[f"[@{key}]"])
+        labels[key] = re.search(r"2022[a-z]", cited).group(0)
+        assert labels[key] in styled.reference_text(key)
+    assert len(set(labels.values())) == 2
+
+
+def test_a_second_style_formats_differently(bibliography, clusters, apa):
+    chicago, _ = styled_with(CHICAGO, bibliography, clusters)
+    assert chicago.reference_text("book-edition") != apa[0].reference_text("book-edition")
+
+
+# Shaping for pages
+
+HOSTILE = """\
 references:
-- id: hinton-2018
+- id: hostile
   type: report
-  title: "An Unjust Burden"
-  collection-title: For the Record
-  author:
-    - {family: Hinton, given: Elizabeth}
-    - {family: Henderson, given: LeShae}
-    - {family: Reed, given: Cindy}
-  publisher: Vera Institute of Justice
-  issued: "2018-05"
-  URL: https://www.vera.org/report.pdf?a=1&b=2
-  custom: {confidence: likely}
-- id: dickson-2019
-  type: article-magazine
-  title: "How the Tragic Death <Exposes> Crime & Punishment"
-  author:
-    - {family: Dickson, given: EJ}
-  container-title: Rolling Stone
-  issued: "2019-06-13"
-  custom: {confidence: verified, archive-url: "https://web.archive.org/web/2019/x", archive-date: "2019-07-01"}
-- id: org-2022-b
-  type: webpage
-  title: "Zeta page"
-  author: [{literal: National Survivor Network}]
-  publisher: National Survivor Network
-  issued: "2022-03-22"
-  custom: {confidence: unknown}
-- id: org-2022-a
+  title: "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
+  author: [{literal: "<b onmouseover=alert(3)>Org</b>"}]
+  URL: "https://example.org/r?a=1&b=2"
+  issued: "2020"
+  custom: {confidence: likely, archive-url: "https://web.archive.org/web/2020/x", archive-date: "2020-01-02"}
+- id: plain
   type: report
-  title: "Alpha report"
-  author: [{literal: National Survivor Network}]
-  issued: "2022"
+  title: "Plain"
+  author: [{family: Doe, given: Jane}]
+  issued: "2021"
   custom: {confidence: verified}
-- id: two-authors
-  type: article-journal
-  title: "Misdemeanor Decriminalization"
-  author: [{family: Croft, given: Christy}, {family: Dunkerton, given: Courtney}]
-  container-title: Vanderbilt Law Review
-  volume: "68"
-  issue: "4"
-  page: "1055"
-  custom: {confidence: verified}
-- id: no-author
-  type: webpage
-  title: "Empowering Survivor Leadership"
-  custom: {confidence: unknown}
 """
 
 
 @pytest.fixture(scope="module")
-def styler() -> Styler:
-    return Styler(parse_bibliography(BIBLIOGRAPHY, "b.yaml"))
+def small():
+    bibliography = parse_bibliography(HOSTILE, "b.yaml")
+    page = "# T\n\nOne [see @hostile, p. 3; @plain].\n\n## Later\n\n@plain [p. 4] says.\n"
+    clusters = [cluster.engine_text for cluster in page_clusters(page, bibliography)]
+    engine = Engine(DEFAULT_STYLE, cache_dir=None)
+    return Styled(bibliography, engine.format(clusters, engine_items(bibliography))), page
 
 
-def test_in_text_labels(styler):
-    assert styler.label("hinton-2018") == "Hinton et al., 2018"
-    assert styler.label("hinton-2018", suppress_author=True) == "2018"
-    assert styler.label("two-authors") == "Croft & Dunkerton, n.d."
-    assert styler.label("no-author") == "Empowering Survivor Leadership, n.d."
+def test_page_citations_get_ids_tooltips_and_marks(small):
+    styled, page = small
+    rendered = render_page(page, styled)
+    html = rendered.fill(rendered.markdown)
+    assert [site.anchor for site in rendered.sites] == ["cite-hostile-1", "cite-plain-1", "cite-plain-2"]
+    assert [site.section for site in rendered.sites] == ["T", "T", "Later"]
+    assert 'id="cite-hostile-1" href="#ref-hostile"' in html
+    assert '<span class="citation-status citation-status--likely">[partly verified]</span>' in html
+    assert "## References { #references data-search-exclude }" in rendered.markdown
+    assert '<li id="ref-plain">' in html and "archived copy</a>, 2020-01-02]" in html
+    assert rendered.cited_keys == styled.ordered(["hostile", "plain"])
 
 
-def test_year_suffixes_follow_title_order(styler):
-    assert styler.label("org-2022-a") == "National Survivor Network, 2022a"
-    assert styler.label("org-2022-b") == "National Survivor Network, 2022b"
+def test_bibliography_markup_stays_text(small):
+    styled, page = small
+    rendered = render_page(page, styled)
+    html = rendered.fill(rendered.markdown)
+    tree = LexborHTMLParser(html)
+    assert not tree.css("script, img, b")
+    assert all(not name.startswith("on") for node in tree.css("*") for name in node.attributes)
+    assert "<script>alert(1)</script>" in styled.reference_text("hostile")
+    assert "&lt;script&gt;" in html
 
 
-def test_report_reference(styler):
-    assert styler.reference_text("hinton-2018") == (
-        "Hinton, E., Henderson, L., & Reed, C. (2018). An Unjust Burden [For the Record]. "
-        "Vera Institute of Justice. https://www.vera.org/report.pdf?a=1&b=2 [Partly verified]"
-    )
+def test_page_without_citations_is_unchanged(small):
+    styled, _ = small
+    assert render_page("# T\n\nNo citations, write to me@example.org.\n", styled).markdown == (
+        "# T\n\nNo citations, write to me@example.org.\n")
 
 
-def test_magazine_reference_with_full_date_and_archive(styler):
-    html = styler.reference_html("dickson-2019")
-    assert html.startswith("Dickson, E. J. (2019, June 13). ")
-    assert "<i>Rolling Stone</i>." in html
-    assert '[<a class="reference-archive" href="https://web.archive.org/web/2019/x" rel="noreferrer">archived copy</a>, 2019-07-01]' in html
-    assert "reference-status" not in html  # verified sources carry no mark
-
-
-def test_journal_reference(styler):
-    assert styler.reference_text("two-authors") == (
-        "Croft, C., & Dunkerton, C. (n.d.). Misdemeanor Decriminalization. "
-        "Vanderbilt Law Review, 68(4), 1055."
-    )
-
-
-def test_publisher_same_as_author_is_omitted(styler):
-    assert styler.reference_text("org-2022-b").count("National Survivor Network") == 1
-
-
-def test_no_author_moves_title_first_and_marks_unverified(styler):
-    html = styler.reference_html("no-author")
-    assert html.startswith("<i>Empowering Survivor Leadership</i>. (n.d.).")
-    assert '<span class="reference-status reference-status--unknown">[Not verified]</span>' in html
-
-
-def test_field_text_is_html_escaped(styler):
-    html = styler.reference_html("dickson-2019")
-    assert "Death &lt;Exposes&gt; Crime &amp; Punishment" in html
-    assert "<Exposes>" not in html
-    assert "Death <Exposes> Crime & Punishment" in styler.reference_text("dickson-2019")
-    link = styler.reference_html("hinton-2018")
-    assert 'href="https://www.vera.org/report.pdf?a=1&amp;b=2"' in link
-
-
-def test_author_lists():
-    assert reference_authors([{"family": "Howard", "given": "Neil"}]) == "Howard, N."
-    assert reference_authors([{"literal": "Vera Institute of Justice"}]) == "Vera Institute of Justice."
-    assert short_author({"author": [{"family": "A"}, {"family": "B"}, {"family": "C"}], "title": "t"}) == "A et al."
-
-
-def test_render_page_links_and_references(styler):
-    page = render_page("# T\n\nOne [see @hinton-2018, p. 3; -@dickson-2019].\n\nTwo [@hinton-2018].\n", styler)
-    # The Markdown holds placeholders only: no bibliography text reaches Markdown.
-    assert "<a" not in page.markdown and "Hinton" not in page.markdown and "[@" not in page.markdown
-    assert "## References { #references data-search-exclude }" in page.markdown
-    html = page.fill(page.markdown)
-    assert ('<span class="citation">(see <a id="cite-hinton-2018-1" href="#ref-hinton-2018"') in html
-    assert (">Hinton et al., 2018</a>, p. 3 <span class=\"citation-status citation-status--likely\">"
-            "[partly verified]</span>; <a id=\"cite-dickson-2019-1\"") in html
-    assert ">2019</a>)</span>" in html
-    assert 'id="cite-hinton-2018-2"' in html
-    assert html.index('id="ref-dickson-2019"') < html.index('id="ref-hinton-2018"')
-    assert page.cited_keys == ["hinton-2018", "dickson-2019"]
-    assert page.slots.ids >= {"cite-hinton-2018-1", "cite-hinton-2018-2", "cite-dickson-2019-1", "ref-hinton-2018"}
-
-
-def test_render_page_without_citations_is_unchanged(styler):
-    markdown = "# T\n\nNo citations, `[@code]` only.\n"
-    assert render_page(markdown, styler).markdown == markdown
-
-
-def test_citation_text_is_escaped_in_output(styler):
-    page = render_page("[see <b> & @hinton-2018, note <i>]", styler)
-    html = page.fill(page.markdown)
-    assert "see &lt;b&gt; &amp; <a" in html
-    assert "note &lt;i&gt;" in html
-
-
-def test_placeholders_survive_markdown_wherever_a_citation_sits(styler):
-    """A citation at the start of a wrapped line, in a list, a table or emphasis stays inline."""
-    import markdown
-
-    source = ("A claim\n[@hinton-2018].\n\n- item [@dickson-2019]\n\n| a | b |\n| - | - |\n"
-              "| x | [@hinton-2018] |\n\n*emphasis [@hinton-2018]*\n")
-    page = render_page(source, styler)
-    html = page.fill(markdown.markdown(page.markdown, extensions=["tables", "attr_list", "md_in_html"]))
-    assert "<p>A claim\n<span class=\"citation\">" in html
-    assert "<li>item <span class=\"citation\">" in html
-    assert "<td><span class=\"citation\">" in html
-    assert "<em>emphasis <span class=\"citation\">" in html
-    assert not page.slots.unfilled(html) and "citation" + page.slots.token not in html
-
-
-def test_unknown_key_reports_the_line(styler):
+def test_unknown_key_reports_the_line(small):
+    styled, _ = small
     with pytest.raises(UnknownKeyError) as caught:
-        render_page("# T\n\n\nText [@hintn-2018].\n", styler)
-    assert (caught.value.key, caught.value.line) == ("hintn-2018", 4)
+        render_page("# T\n\n\nText [@hostlie].\n", styled)
+    assert (caught.value.key, caught.value.line) == ("hostlie", 4)
+
+
+def test_a_citation_the_engine_was_not_given_is_an_error(small):
+    styled, _ = small
+    with pytest.raises(UnformattedClusterError):
+        render_page("Text [@plain, p. 99].\n", styled)
+
+
+def test_odd_keys_make_safe_anchors():
+    assert anchor_key("vera-unjust-burden-2018") == "vera-unjust-burden-2018"
+    assert anchor_key("doe:2020") == "doe:2020"
+    assert anchor_key("p<q") == "p_3c_q"
+    assert anchor_key("müller") == "m_fc_ller"
+
+
+def test_pandoc_warnings_are_errors():
+    bibliography = parse_bibliography(HOSTILE, "b.yaml")
+    engine = Engine(DEFAULT_STYLE, cache_dir=None)
+    with pytest.raises(EngineError) as caught:
+        engine.format(["[@missing-key]"], engine_items(bibliography))
+    assert caught.value.key == "missing-key"
+    assert caught.value.cluster == "[@missing-key]"
+    assert "citation missing-key not found" in caught.value.problem
+
+
+def test_an_entry_the_style_cannot_print_is_an_error():
+    text = HOSTILE + "- id: chat\n  type: personal_communication\n  title: A call\n  author: [{family: Voice, given: Val}]\n  issued: \"2021\"\n  custom: {confidence: verified}\n"
+    engine = Engine(DEFAULT_STYLE, cache_dir=None)
+    with pytest.raises(EngineError) as caught:
+        engine.format(["[@plain]"], engine_items(parse_bibliography(text, "b.yaml")))
+    assert caught.value.key == "chat"
+    assert "add where it was published" in caught.value.fix
+
+
+def test_results_are_cached_by_content(tmp_path):
+    bibliography = parse_bibliography(HOSTILE, "b.yaml")
+    first = Engine(DEFAULT_STYLE, cache_dir=tmp_path)
+    first._memory.clear()
+    first.format(["[@plain]"], engine_items(bibliography))
+    assert first.calls == 1 and len(list(tmp_path.glob("*.json"))) == 1
+    first._memory.clear()
+    second = Engine(DEFAULT_STYLE, cache_dir=tmp_path)
+    second.format(["[@plain]"], engine_items(bibliography))
+    assert second.calls == 0  # answered from disk
+    second.format(["[@plain]", "[@hostile]"], engine_items(bibliography))
+    assert second.calls == 1  # a new cluster is a new question
+
+
+def test_a_corrupt_cache_file_is_recomputed(tmp_path):
+    bibliography = parse_bibliography(HOSTILE, "b.yaml")
+    engine = Engine(DEFAULT_STYLE, cache_dir=tmp_path)
+    engine._memory.clear()
+    engine.format(["[@plain]"], engine_items(bibliography))
+    (cached,) = tmp_path.glob("*.json")
+    cached.write_text("{not json", encoding="utf-8")
+    engine._memory.clear()
+    again = Engine(DEFAULT_STYLE, cache_dir=tmp_path)
+    formatted = again.format(["[@plain]"], engine_items(bibliography))
+    assert again.calls == 1 and "Doe" in formatted.references["plain"]

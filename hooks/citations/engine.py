@@ -44,6 +44,7 @@ MEMORY_CACHE_SIZE = 8
 DISK_CACHE_FILES = 32
 CACHE_ENV = "CITATIONS_CACHE_DIR"
 PANDOC_ENV = "CITATIONS_PANDOC"
+NO_PRINTED_FORM = "Bibliography entry with no printed form:"
 FORMAT_VERSION = 1  # bump when the shape of the cached results changes
 
 
@@ -129,7 +130,7 @@ class Engine:
         """The entries written by Pandoc's ``writer`` (``bibtex`` or ``biblatex``)."""
         payload = json.dumps(items, ensure_ascii=False)
         return self._cached("export", {"writer": writer, "items": items},
-                            lambda: {"text": self._pandoc(["-f", "csljson", "-t", writer], payload)})["text"]
+                            lambda: {"text": self._pandoc(["-f", "csljson", "-t", writer, "--wrap=none"], payload)})["text"]
 
     def exports(self, items: list[dict], writers: list[str]) -> dict[str, str]:
         """Several exports at once, each Pandoc run on its own thread (two cores here)."""
@@ -239,13 +240,16 @@ def _engine_error(returncode: int, warnings: list[str], clusters: list[str]) -> 
     """Pandoc's first message, as one line; a citation it names is found among the clusters."""
     message = next((line.strip() for line in warnings if line.strip()), f"exit code {returncode}")
     message = message.removeprefix("[WARNING] ").removeprefix("Citeproc: ")
-    key = ""
+    key, fix = "", "check the bibliography and the citation style file"
     if message.startswith("citation ") and message.endswith(" not found"):
         key = message[len("citation "):-len(" not found")]
+        fix = "check the citation's key against the bibliography"
+    elif message.startswith(NO_PRINTED_FORM):
+        key = message[len(NO_PRINTED_FORM):].strip()
+        fix = ("the style prints nothing for this entry (APA leaves personal communications out of "
+               "the list): add where it was published (container-title, publisher or URL), or change its type")
     cluster = next((c for c in clusters if key and (f"@{key}" in c or f"@{{{key}}}" in c)), "")
-    return EngineError(f"Pandoc: {message}",
-                       "check the citation's key against the bibliography" if key else
-                       "check the bibliography and the citation style file", cluster, key)
+    return EngineError(f"Pandoc: {message}", fix, cluster, key)
 
 
 def _read_output(html: str, clusters: list[str]) -> Formatted:

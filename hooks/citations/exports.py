@@ -28,6 +28,12 @@ RIS_TYPES = {
     "webpage": "ELEC",
 }
 VERIFICATION_NOTE = "Verification: {}"
+# BibLaTeX list fields that hold organisations and places (one line each with --wrap=none).
+BIBTEX_LIST_FIELD = re.compile(r"^(?P<start>\s+(?:publisher|institution|organization|location|address|school) = \{)"
+                               r"(?P<value>.*)(?P<end>\},?)$")
+BIBTEX_ENTRY = re.compile(r"^@\w+\{(?P<key>[^,\s]+),$")
+BIBTEX_SERIES = re.compile(r"^(?P<start>\s+series = \{)(?P<value>.*)(?P<end>\},?)$")
+EMPTY_DATE = re.compile(r"^\s+(?:date|year) = \{\},?$")
 
 
 def to_csl(entry: dict[str, Any], keep_custom: bool = True) -> dict[str, Any]:
@@ -68,12 +74,57 @@ def noted_items(bibliography: Bibliography) -> list[dict[str, Any]]:
 
 def to_bibtex(bibliography: Bibliography, engine, writer: str = "bibtex") -> str:
     """The whole bibliography as BibTeX (or ``writer="biblatex"``), by Pandoc's writer."""
-    return engine.export(noted_items(bibliography), writer)
+    levels = {key: _confidence(entry) for key, entry in bibliography.entries.items()}
+    return protect_bibtex(engine.export(noted_items(bibliography), writer), levels)
+
+
+def protect_bibtex(text: str, levels: dict[str, str]) -> str:
+    """Mend what Pandoc 3.9's BibTeX writers lose on the way back in (each case is a
+    round-trip test in tests/test_citation_exports.py):
+
+    - an organisation field holding " and " is a name list to BibTeX ("Smith and Sons"
+      would read back as two publishers): its value goes in a brace group of its own;
+    - a series in title case is lower-cased by readers: its capitals are protected;
+    - an empty ``date`` (a literal date such as "Spring 2020") is left out;
+    - the BibTeX writer drops ``note``: the verification level is added back.
+    """
+    entries, lines, key, has_note = [], [], None, False
+    for line in text.splitlines():
+        if start := BIBTEX_ENTRY.match(line):
+            key, has_note = start["key"], False
+        match = BIBTEX_LIST_FIELD.match(line)
+        if match and " and " in match["value"] and not match["value"].startswith("{"):
+            line = f"{match['start']}{{{{{match['value']}}}}}{match['end']}"
+        if series := BIBTEX_SERIES.match(line):
+            protected = re.sub(r"(?<![{\w])([^\W\d_]*[A-Z][\w'’-]*)", r"{\1}", series["value"])
+            line = f"{series['start']}{protected}{series['end']}"
+        has_note = has_note or line.lstrip().startswith("note = ")
+        if EMPTY_DATE.match(line):
+            continue
+        if line == "}" and key is not None:
+            if not has_note:
+                lines.append(f"  note = {{{VERIFICATION_NOTE.format(levels.get(key, 'unknown'))}}}")
+            lines = [f"{field}," if index < len(lines) - 1 and not field.endswith(",") and index > 0 else field
+                     for index, field in enumerate(lines)]
+            lines[-1] = lines[-1].rstrip(",")
+            entries.append("\n".join(lines + ["}"]))
+            lines, key = [], None
+            continue
+        lines.append(line)
+    return "\n".join(entries + (["\n".join(lines)] if any(lines) else [])) + "\n"
 
 
 def to_ris(bibliography: Bibliography) -> str:
     """The whole bibliography as RIS, written by rispy."""
-    return rispy.dumps([ris_record(entry) for entry in bibliography.entries.values()])
+    return rispy.dumps([ris_record(entry) for entry in bibliography.entries.values()], implementation=_RisWriter)
+
+
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its "1.", "2." header lines, which are not RIS (the RIS
+    specification starts a record with TY; Pandoc's reader stops at them)."""
+
+    def set_header(self, count: int) -> str:
+        return ""
 
 
 def ris_record(entry: dict[str, Any]) -> dict[str, Any]:
