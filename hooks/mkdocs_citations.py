@@ -207,7 +207,8 @@ def _engine_message(error: EngineError, pages, clusters: dict[str, list[Cluster]
         for cluster in clusters[file.src_uri]:
             if error.cluster and cluster.engine_text == error.cluster:
                 return f"{shown_file(file, state.config_dir)}:{cluster.line}: {error.problem} in '{cluster.text}' — {error.fix}"
-    return f"{_bibliography_path(state)}: {error}"
+    entry = f"entry '{error.key}': " if error.key in state.bibliography else ""
+    return f"{_bibliography_path(state)}: {entry}{error}"
 
 
 def _collect_backlinks(file: File, source: str, clusters: list[Cluster], state: _BuildState) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import assert_one_line_error, run_mkdocs_build
+from conftest import HOOKS, MINIMAL_BIBLIOGRAPHY, assert_one_line_error, run_mkdocs_build
 
 
 def test_fixture_site_builds_with_references_and_exports(fixture_site):
@@ -12,14 +12,15 @@ def test_fixture_site_builds_with_references_and_exports(fixture_site):
     assert result.returncode == 0, result.output
     home = result.page("index.html")
     assert '<a id="cite-vera-unjust-burden-2018-1" href="#ref-vera-unjust-burden-2018"' in home
-    assert '<li id="ref-vera-unjust-burden-2018">Hinton, E. (2018). <i>An Unjust Burden</i>.' in home
+    assert '<li id="ref-vera-unjust-burden-2018">Hinton, E. (2018). <em>An Unjust Burden</em>.' in home
     assert '<meta name="citation_title" content="Home">' in home
     assert '<meta name="citation_reference" content="Hinton, E. (2018). An Unjust Burden.' in home
     assert "<summary>Cite this page</summary>" not in home  # the home page introduces the site
     items = json.loads(result.page("bibliography.json"))
     assert items[0]["id"] == "vera-unjust-burden-2018"
-    assert (result.site_dir / "bibliography.bib").exists()
-    assert (result.site_dir / "bibliography.ris").exists()
+    assert result.page("bibliography.bib").startswith("@techreport{vera-unjust-burden-2018,")
+    assert result.page("bibliography-biblatex.bib").startswith("@report{vera-unjust-burden-2018,")
+    assert result.page("bibliography.ris").startswith("TY  - RPRT")
 
 
 def test_content_pages_offer_cite_this_page_and_mark_unverified_citations(fixture_site):
@@ -65,13 +66,30 @@ def test_unknown_key_without_suggestion_says_where_to_add_it(fixture_site):
     )
 
 
-def test_malformed_citation_fails(fixture_site):
-    fixture_site.page("index.md", "# Home\n\nText [@vera-unjust-burden-2018,].\n")
-    assert_one_line_error(
-        fixture_site.build(),
-        "docs/index.md:3: nothing after the comma in '[@vera-unjust-burden-2018,]' — remove the comma, "
-        "or add a locator such as 'p. 12'",
-    )
+def test_forms_the_old_parser_published_as_raw_text_are_citations(fixture_site):
+    fixture_site.page("index.md", "# Home\n\nOne [@vera-unjust-burden-2018, p. 3 [emphasis added]].\n\n"
+                      "According to [@vera-unjust-burden-2018]: the results hold.\n\n"
+                      "See [x][@vera-unjust-burden-2018] here.\n\n"
+                      "@vera-unjust-burden-2018 [p. 33] says so.\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    home = result.page("index.html")
+    assert "[@" not in home and "@vera" not in home
+    assert home.count('<span class="citation"') == 4
+    assert "Hinton, 2018, p. 3</a>" in home and "[emphasis added])" in home
+    assert "Hinton (<a id=\"cite-vera-unjust-burden-2018-4\"" in home
+    assert 'href="../#cite-vera-unjust-burden-2018-4"' in result.page("sources/index.html")
+
+
+def test_text_in_brackets_and_mentions_stay_text(fixture_site):
+    fixture_site.page("index.md", "# Home\n\n[@vera-unjust-burden-2018]\n\nLet's [meet @ 5pm]. Here is "
+                      "[a list; of @-mentions]. Write to team@example.org or follow @survivorvoices.\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    home = result.page("index.html")
+    for text in ("[meet @ 5pm]", "[a list; of @-mentions]", "team@example.org", "@survivorvoices"):
+        assert text in home, text
+    assert home.count('<span class="citation"') == 1
 
 
 def test_malformed_bibliography_fails_with_file_and_line(fixture_site):
@@ -121,3 +139,59 @@ def test_citations_in_code_are_left_alone(fixture_site):
     home = result.page("index.html")
     assert "<code>[@key]</code>" in home
     assert "[@other]" in home
+
+
+def test_a_second_style_builds_the_real_site(site_copy):
+    config = site_copy / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "    bibliography: docs/_data/bibliography.yaml\n",
+        "    bibliography: docs/_data/bibliography.yaml\n    style: hooks/citations/styles/chicago-author-date.csl\n"))
+    result = run_mkdocs_build(config, site_copy / "site")
+    assert result.returncode == 0, result.output
+    page = result.page("diversion-courts/index.html")
+    # Chicago author-date: no comma between author and year, full given names in the list.
+    assert "Natapoff 2015</a>" in page
+    assert "Natapoff, Alexandra. 2015." in page
+
+
+def test_a_note_style_is_a_clear_error(fixture_site, tmp_path):
+    style = tmp_path / "notes.csl"
+    style.write_text((HOOKS / "citations" / "styles" / "apa.csl").read_text().replace('class="in-text"', 'class="note"'))
+    fixture_site.extra_config = ""
+    config = fixture_site.config_file()
+    config.write_text(config.read_text().replace(
+        "    bibliography: docs/_data/bibliography.yaml\n", f"    bibliography: docs/_data/bibliography.yaml\n    style: {style}\n"))
+    result = run_mkdocs_build(config, fixture_site.root / "site")
+    assert_one_line_error(result, "'note' style — this site needs an in-text (author-date or numeric) style")
+
+
+def test_a_missing_engine_is_one_line(fixture_site, tmp_path):
+    result = fixture_site.build(env={"CITATIONS_PANDOC": str(tmp_path / "no-pandoc")})
+    assert_one_line_error(result, "mkdocs.yml: extra.citations: the Pandoc binary is missing")
+
+
+def test_an_engine_warning_is_one_line(fixture_site):
+    fixture_site.bibliography(MINIMAL_BIBLIOGRAPHY + "- id: call-2021\n  type: personal_communication\n"
+                              "  title: A call\n  author: [{family: Voice, given: Val}]\n  issued: \"2021\"\n"
+                              "  custom: {confidence: verified}\n")
+    fixture_site.page("index.md", "# Home\n\n[@vera-unjust-burden-2018; @call-2021]\n")
+    assert_one_line_error(fixture_site.build(), "docs/index.md:3: Pandoc: Bibliography entry with no printed form: "
+                          "call-2021 in '[@vera-unjust-burden-2018; @call-2021]' — the style prints nothing")
+
+
+def test_csl_json_and_bibtex_bibliographies_build(fixture_site):
+    (fixture_site.docs / "_data" / "bibliography.json").write_text(json.dumps([{
+        "id": "vera-unjust-burden-2018", "type": "report", "title": "An Unjust Burden",
+        "author": [{"family": "Hinton", "given": "Elizabeth"}], "issued": {"date-parts": [[2018, 5]]},
+        "publisher": "Vera Institute of Justice", "custom": {"confidence": "likely"}}]), encoding="utf-8")
+    (fixture_site.docs / "_data" / "bibliography.bib").write_text(
+        "@report{vera-unjust-burden-2018,\n  author = {Hinton, Elizabeth},\n  title = {An Unjust Burden},\n"
+        "  institution = {Vera Institute of Justice},\n  date = {2018-05},\n  confidence = {likely},\n}\n",
+        encoding="utf-8")
+    # Pandoc's BibTeX reader puts English titles in sentence case unless capitals are braced.
+    for name, title in (("bibliography.json", "An Unjust Burden"), ("bibliography.bib", "An unjust burden")):
+        config = fixture_site.config_file()
+        config.write_text(config.read_text().replace("docs/_data/bibliography.yaml", f"docs/_data/{name}"))
+        result = run_mkdocs_build(config, fixture_site.root / "site")
+        assert result.returncode == 0, (name, result.output)
+        assert f"Hinton, E. (2018). <em>{title}</em>." in result.page("index.html"), name

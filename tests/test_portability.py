@@ -11,9 +11,10 @@ SCRIPT = f"""
 import sys
 sys.modules["mkdocs"] = None          # any 'import mkdocs...' now raises ImportError
 sys.path.insert(0, {str(HOOKS)!r})
-from citations import apa, bibliography, exports, render, sources_page, syntax
+from citations import bibliography, engine, exports, render, sources_page, syntax
 bib = bibliography.load_bibliography({str(DOCS / '_data' / 'bibliography.yaml')!r})
-page = render.render_page("Text [@vera-unjust-burden-2018].", apa.Styler(bib))
+formatted = engine.Engine(engine.DEFAULT_STYLE).format(["[@vera-unjust-burden-2018]"], exports.engine_items(bib))
+page = render.render_page("Text [@vera-unjust-burden-2018].", render.Styled(bib, formatted))
 assert 'href="#ref-vera-unjust-burden-2018"' in page.fill(page.markdown)
 assert not any(name.startswith("mkdocs.") for name in sys.modules)
 print("ok")
