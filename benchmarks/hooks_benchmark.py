@@ -1,6 +1,6 @@
 """What all the project's hooks cost a build, as ratios against the same build without them.
 
-Run: .venv/bin/python benchmarks/hooks_benchmark.py [--repeat 3] [--sizes 100,1000]
+Run: .venv/bin/python benchmarks/hooks_benchmark.py [--repeat 3] [--sizes 100,1000] [--cold]
 
 1. The real site, built with every hook in mkdocs.yml and with none.
 2. Generated sites of 100 and 1,000 pages, each page with 10 citations (over a 200-entry
@@ -34,7 +34,12 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 logging.getLogger("mkdocs").setLevel(logging.ERROR)
 
 
+COLD = False  # --cold: every build with the hooks formats its citations afresh (no cache)
+
+
 def timed_build(config_file: Path, site_dir: Path, with_hooks: bool) -> float:
+    if with_hooks and COLD:
+        forget_formatted_citations()
     config = load_config(str(config_file), site_dir=str(site_dir), strict=False)
     if not with_hooks:
         hooks = [name for name in config.plugins if name.endswith(".py")]
@@ -47,6 +52,15 @@ def timed_build(config_file: Path, site_dir: Path, with_hooks: bool) -> float:
     start = time.perf_counter()
     build(config)
     return time.perf_counter() - start
+
+
+def forget_formatted_citations() -> None:
+    """Empty the citation engine's caches: memory, and a fresh folder for the disk cache."""
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from citations.engine import CACHE_ENV, Engine
+
+    Engine._memory.clear()
+    os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="citations-cold-")
 
 
 def paired_builds(config_file: Path, repeat: int) -> tuple[float, float, float, float]:
@@ -109,9 +123,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--cold", action="store_true",
+                        help="no citation cache: every build with the hooks runs Pandoc (a first build)")
     args = parser.parse_args()
+    global COLD
+    COLD = args.cold
 
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.repeat} interleaved pairs of builds\n")
+    cache = "cold: no citation cache" if COLD else "warm: citations from the cache after the first build"
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.repeat} interleaved pairs of builds, {cache}\n")
     print(f"{'site':>16} {'pages':>6} {'without s':>10} {'with s':>8} {'ratio':>6} {'median ratio':>13} {'ms/page':>8}")
     sites = [("the real site", len(list((ROOT / "docs").glob("*.md"))), ROOT / "mkdocs.yml")]
     with tempfile.TemporaryDirectory() as tmp:

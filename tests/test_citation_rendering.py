@@ -244,3 +244,21 @@ def test_a_corrupt_cache_file_is_recomputed(tmp_path):
     again = Engine(DEFAULT_STYLE, cache_dir=tmp_path)
     formatted = again.format(["[@plain]"], engine_items(bibliography))
     assert again.calls == 1 and "Doe" in formatted.references["plain"]
+
+
+def test_contributing_shows_what_readers_really_see():
+    """Each row of CONTRIBUTING's citation table, rendered with the site's bibliography,
+    reads as the table says ('…' stands for the rest of a long name)."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text[text.index("## Cite a source"):text.index("## Add a source")]
+    rows = re.findall(r"^\| `(?P<written>[^`]+)` \| (?P<seen>[^|]+) \|$", section, re.MULTILINE)
+    assert len(rows) >= 7
+    site = load_bibliography(ROOT / "docs" / "_data" / "bibliography.yaml")
+    engine = Engine(DEFAULT_STYLE, cache_dir=None)
+    found = {written: page_clusters(written, site) for written, _ in rows}
+    formatted = engine.format([c.engine_text for clusters in found.values() for c in clusters], engine_items(site))
+    for written, seen in rows:
+        (cluster,) = found[written]
+        shown = written[:cluster.start] + _plain(formatted.clusters[cluster.engine_text]) + written[cluster.end:]
+        pattern = ".*?".join(re.escape(part) for part in seen.strip().split("…"))
+        assert re.fullmatch(pattern, shown), (written, shown, seen)

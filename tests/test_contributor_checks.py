@@ -62,10 +62,12 @@ CATALOGUE = [
     ("unknown citation key",
      "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\nText [@hintn-2018].\n",
      "docs/index.md:7: unknown citation key 'hintn-2018' — did you mean 'vera-unjust-burden-2018'?"),
-    ("malformed citation",
-     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\nText [@vera-unjust-burden-2018,].\n",
-     "docs/index.md:7: nothing after the comma in '[@vera-unjust-burden-2018,]' — remove the comma, "
-     "or add a locator such as 'p. 12'"),
+    ("entry the style cannot print",
+     "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\nText [@vera-unjust-burden-2018; @call-2021].\n",
+     "docs/index.md:7: Pandoc: Bibliography entry with no printed form: call-2021 in "
+     "'[@vera-unjust-burden-2018; @call-2021]' — the style prints nothing for this entry (APA leaves personal "
+     "communications out of the list): add where it was published (container-title, publisher or URL), or "
+     "change its type"),
     ("invalid bibliography entry",
      GOOD,
      "docs/_data/bibliography.yaml:9: entry 'vera-unjust-burden-2018': 'issued: 2018-13' is not a real date — "
@@ -143,6 +145,9 @@ LETTER_CASES = {"section without a paragraph link", "link to a paragraph the let
                 "paragraph no page presents"}
 WARNINGS = {"unattributed quote", "missing description", "broken link in raw HTML", "uncited source"}
 BIBLIOGRAPHY_CHANGES = {
+    "entry the style cannot print": ("  custom:\n    confidence: likely\n", "  custom:\n    confidence: likely\n"
+                                     "- {id: call-2021, type: personal_communication, title: A call, "
+                                     "author: [{family: Voice}], custom: {confidence: verified}}\n"),
     "invalid bibliography entry": ('issued: "2018-05"', 'issued: "2018-13"'),
     "bibliography URL": ("URL: https://www.vera.org/example.pdf", 'URL: "https://www.vera.org/a b.pdf"'),
     "uncited source": ("  custom:\n    confidence: likely\n", "  custom:\n    confidence: likely\n"
