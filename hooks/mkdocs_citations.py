@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 
 from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
 from citations.engine import DEFAULT_STYLE, Engine, EngineError, default_cache_dir
-from citations.exports import engine_items, noted_items, to_csl_json, to_ris
+from citations.exports import bibtex_exports, engine_items, to_csl_json, to_ris
 from citations.render import (
     Styled,
     UnformattedClusterError,
@@ -118,7 +118,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     clusters = {file.src_uri: _find_clusters(file, source, state) for file, source in pages}
     every_cluster = [cluster.engine_text for found in clusters.values() for cluster in found]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        exports = pool.submit(state.engine.exports, noted_items(state.bibliography), list(PANDOC_EXPORTS.values()))
+        exports = pool.submit(bibtex_exports, state.bibliography, state.engine, PANDOC_EXPORTS)
         formatted = pool.submit(state.engine.format, every_cluster, engine_items(state.bibliography))
     try:
         state.styled = Styled(state.bibliography, formatted.result())
@@ -137,8 +137,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             )
     files.append(File.generated(config, "bibliography.json", content=to_csl_json(state.bibliography)))
     files.append(File.generated(config, "bibliography.ris", content=to_ris(state.bibliography)))
-    for name, writer in PANDOC_EXPORTS.items():
-        files.append(File.generated(config, name, content=written[writer]))
+    for name, text in written.items():
+        files.append(File.generated(config, name, content=text))
     return files
 
 

@@ -19,6 +19,7 @@ def test_fixture_site_builds_with_references_and_exports(fixture_site):
     items = json.loads(result.page("bibliography.json"))
     assert items[0]["id"] == "vera-unjust-burden-2018"
     assert result.page("bibliography.bib").startswith("@techreport{vera-unjust-burden-2018,")
+    assert "note = {Verification: likely}" in result.page("bibliography.bib")  # mended by exports.protect_bibtex
     assert result.page("bibliography-biblatex.bib").startswith("@report{vera-unjust-burden-2018,")
     assert result.page("bibliography.ris").startswith("TY  - RPRT")
 

@@ -78,6 +78,13 @@ def to_bibtex(bibliography: Bibliography, engine, writer: str = "bibtex") -> str
     return protect_bibtex(engine.export(noted_items(bibliography), writer), levels)
 
 
+def bibtex_exports(bibliography: Bibliography, engine, writers: dict[str, str]) -> dict[str, str]:
+    """Every BibTeX-family export (file name -> Pandoc writer), the writers run at once."""
+    levels = {key: _confidence(entry) for key, entry in bibliography.entries.items()}
+    written = engine.exports(noted_items(bibliography), list(writers.values()))
+    return {name: protect_bibtex(written[writer], levels) for name, writer in writers.items()}
+
+
 def protect_bibtex(text: str, levels: dict[str, str]) -> str:
     """Mend what Pandoc 3.9's BibTeX writers lose on the way back in (each case is a
     round-trip test in tests/test_citation_exports.py):
