@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from browser_support import AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, CSP_RECORDER, StaticSite, is_third_party
+from browser_support import AXE_TAGS, CSP_RECORDER, StaticSite, is_third_party
 from conftest import ROOT
 from test_site import PAGES
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, CSP_RECORDER, StaticSite, is_third_party
+from browser_support import CSP_RECORDER, StaticSite, is_third_party
 from conftest import MINIMAL_BIBLIOGRAPHY
 from test_hostile_input import hostile_site
 

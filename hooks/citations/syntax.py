@@ -168,13 +168,8 @@ class _Scanner:
         text = self.text
         items_from = _spnl(text, start + 1)
         position = self._cite_list_end(items_from)
-        if position is None:
-            return None
-        position = _spnl(text, position)
-        if position >= len(text) or text[position] != "]":
-            return None
-        end = position + 1
-        if self._followed_by_link_part(end):
+        end = None if position is None else _after_closing_bracket(text, position)
+        if end is None or self._followed_by_link_part(end):
             return None
         self.normal[start] = _Found(end, items_from=items_from)
         return self.normal[start]
@@ -328,11 +323,8 @@ class _Scanner:
             position = self._cite_list_end(items_from)
             if position is None:
                 return None
-        position = _spnl(text, position)
-        if position >= len(text) or text[position] != "]":
-            return None
-        end = position + 1
-        if end < len(text) and text[end] in "[({":
+        end = _after_closing_bracket(text, position)
+        if end is None or (end < len(text) and text[end] in "[({"):
             return None
         return _Found(end, suffix=(start + 1, suffix_end), items_from=items_from)
 
@@ -402,6 +394,14 @@ def _matching(text: str, opening: str, closing: str) -> dict[int, int]:
             stack.clear()
         position += 1
     return pairs
+
+
+def _after_closing_bracket(text: str, position: int) -> int | None:
+    """Spaces (``spnl``), then the ']' that closes a cluster: the offset after it."""
+    position = _spnl(text, position)
+    if position >= len(text) or text[position] != "]":
+        return None
+    return position + 1
 
 
 def _spnl(text: str, position: int) -> int:
