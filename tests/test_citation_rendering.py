@@ -8,6 +8,7 @@ citation must come out with the same text.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from html import unescape
@@ -217,6 +218,18 @@ def test_an_entry_the_style_cannot_print_is_an_error():
         engine.format(["[@plain]"], engine_items(parse_bibliography(text, "b.yaml")))
     assert caught.value.key == "chat"
     assert "add where it was published" in caught.value.fix
+
+
+@pytest.mark.parametrize("style", [DEFAULT_STYLE, CHICAGO], ids=["apa", "chicago-author-date"])
+def test_a_split_document_formats_exactly_as_one(style, bibliography, clusters):
+    whole = Engine(style, cache_dir=None)
+    whole.split_from = 10**9
+    split = Engine(style, cache_dir=None)
+    split.split_from = 2
+    items = engine_items(bibliography)
+    one, parts = whole._format(clusters, items), split._format(clusters, items)
+    assert one == parts
+    assert len(split._parts(clusters)) == (1 if b"position=" in split.style_bytes else min(os.cpu_count(), 4))
 
 
 def test_results_are_cached_by_content(tmp_path):

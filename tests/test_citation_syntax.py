@@ -13,6 +13,7 @@ import json
 import subprocess
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from citations.engine import pandoc_binary
 from citations.syntax import CitationItem, find_citations, mask_code
@@ -248,3 +249,44 @@ def test_masking_keeps_offsets():
 @pytest.mark.parametrize("unit", ["[see ", "[", "[@a, [", "@a [", "[-@", "[x](", "[@a; ", "\\[@a "])
 def test_hostile_brackets_take_linear_time(unit):
     assert_linear_time(lambda text: find_citations(text, KEYS), unit)
+
+
+def corpus_bibliography() -> list[dict]:
+    """One book per key the corpus cites (bracketed keys need not be in KEYS), so that
+    Pandoc can format every citation."""
+    cited = {key for _, paragraph in CASES for cluster in find_citations(paragraph, KEYS) for key in cluster.keys}
+    return [{"id": key, "type": "book", "title": f"Book {index}", "author": [{"family": f"Author{index}"}],
+             "issued": {"date-parts": [[2000 + index]]}, "publisher": "Press"}
+            for index, key in enumerate(sorted(KEYS | cited))]
+
+
+def test_rendered_text_is_the_text_pandoc_renders(tmp_path):
+    """Pandoc formats each paragraph of the corpus in context; the site formats each cluster
+    on its own (one engine run for the whole site). The citations read the same."""
+    from citations.engine import DEFAULT_STYLE, Engine
+
+    items = corpus_bibliography()
+    bibliography = tmp_path / "corpus.json"
+    bibliography.write_text(json.dumps(items), encoding="utf-8")
+    paragraphs = [paragraph for _, paragraph in CASES]
+    found = [find_citations(paragraph, KEYS) for paragraph in paragraphs]
+    formatted = Engine(DEFAULT_STYLE, cache_dir=None).format(
+        [cluster.engine_text for clusters in found for cluster in clusters], items)
+    for paragraph, clusters in zip(paragraphs, found):
+        html = subprocess.run(
+            [str(pandoc_binary()), "-f", "markdown", "-t", "html5", "--citeproc", f"--csl={DEFAULT_STYLE}",
+             f"--bibliography={bibliography}", "-M", "suppress-bibliography=true"],
+            input=paragraph, capture_output=True, text=True, check=True).stdout
+        expected = [" ".join(span.text().split()) for span in LexborHTMLParser(html).css("span.citation")
+                    if not any(parent.tag == "span" and "citation" in (parent.attributes.get("class") or "")
+                               for parent in _parents(span))]
+        ours = [" ".join(LexborHTMLParser(formatted.clusters[cluster.engine_text]).text().split())
+                for cluster in clusters]
+        assert ours == expected, paragraph
+
+
+def _parents(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
