@@ -31,6 +31,8 @@ BLOCK_START = re.compile(r"[ \t]*(?:#|>|[-*+][ \t]|\d+[.)][ \t]|```|~~~|:::|\|)"
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>"
                       r"|<[^\s<>@]+@[^\s<>]+>")
 ATTRIBUTES = re.compile(r"""\{\s*(?:(?:[#.][^\s{}]+|[A-Za-z_][\w-]*=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+)|-)\s*)*\}""")
+OPENING = re.compile(r"\[")
+SCAN_STOP = re.compile(r"[\\\[\]\-@<]")  # where scan() has something to decide
 REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*\S", re.MULTILINE)
 
 
@@ -100,14 +102,14 @@ class _Scanner:
         self.list_end: dict[int, int | None] = {}
         # Right to left: every cluster nested in a later position is known before an
         # earlier one needs it, so nothing recurses deeper than one level.
-        for position in range(len(self.text) - 1, -1, -1):
-            if self.text[position] == "[":
-                self._normal_cite(position)
+        for position in reversed([match.start() for match in OPENING.finditer(self.text)]):
+            self._normal_cite(position)
 
     def scan(self) -> list[Cluster]:
         text, clusters, position = self.text, [], 0
         lines = _LineCounter(self.source)
-        while position < len(text):
+        while (interesting := SCAN_STOP.search(text, position)) is not None:
+            position = interesting.start()
             char = text[position]
             found = None
             if char == "\\":
@@ -380,19 +382,16 @@ def _braced_end(text: str, start: int) -> int | None:
 
 def _matching(text: str, opening: str, closing: str) -> dict[int, int]:
     """Balanced pairs in one pass (escapes skipped, a blank line closes nothing)."""
-    pairs, stack, position = {}, [], 0
-    while position < len(text):
-        char = text[position]
-        if char == "\\":
-            position += _escape_length(text, position)
-            continue
+    pairs, stack = {}, []
+    for match in re.finditer(rf"\\(?:[^\w\n]|_)|[{re.escape(opening + closing)}\n]", text):
+        char, position = match.group(), match.start()
         if char == opening:
             stack.append(position)
-        elif char == closing and stack:
-            pairs[stack.pop()] = position
+        elif char == closing:
+            if stack:
+                pairs[stack.pop()] = position
         elif char == "\n" and _at_paragraph_end(text, position):
             stack.clear()
-        position += 1
     return pairs
 
 
