@@ -81,6 +81,7 @@ class FixtureSite:
         self.docs.mkdir(parents=True)
         self.bibliography(MINIMAL_BIBLIOGRAPHY)
         self.extra_config = ""
+        self.bibliography_name = "bibliography.yaml"  # or a .json / .bib file in docs/_data/
         self.hooks = ["mkdocs_citations.py", "mkdocs_safety.py", "mkdocs_links.py"]
         self.markdown_extensions = "[attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]"
 
@@ -117,7 +118,7 @@ class FixtureSite:
               anchors: warn
             extra:
               citations:
-                bibliography: docs/_data/bibliography.yaml
+                bibliography: docs/_data/{self.bibliography_name}
               generator: false
               survivor_safety:
                 quick_exit_url: https://www.weather.gov/

@@ -191,8 +191,7 @@ def test_csl_json_and_bibtex_bibliographies_build(fixture_site):
         encoding="utf-8")
     # Pandoc's BibTeX reader puts English titles in sentence case unless capitals are braced.
     for name, title in (("bibliography.json", "An Unjust Burden"), ("bibliography.bib", "An unjust burden")):
-        config = fixture_site.config_file()
-        config.write_text(config.read_text().replace("docs/_data/bibliography.yaml", f"docs/_data/{name}"))
-        result = run_mkdocs_build(config, fixture_site.root / "site")
+        fixture_site.bibliography_name = name
+        result = fixture_site.build()
         assert result.returncode == 0, (name, result.output)
         assert f"Hinton, E. (2018). <em>{title}</em>." in result.page("index.html"), name

@@ -8,6 +8,8 @@ the inert builds in Chromium and watches for dialogs, requests and navigation.
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
@@ -341,6 +343,39 @@ def test_bibliography_text_never_becomes_markup(site):
         assert "<b>bold</b>" not in html and "<em>em</em>" not in html
         assert "<strong>bold</strong>" in html
         assert "![a](https://elsewhere.example/t.png) bold *em*" in shown_text(html)
+
+
+def _use_bibliography(site, name: str, text: str) -> None:
+    (site.docs / "_data" / name).write_text(text, encoding="utf-8")
+    site.bibliography_name = name
+
+
+def test_bibtex_cannot_read_files_or_inject_markup(site, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE", encoding="utf-8")
+    _use_bibliography(site, "bibliography.bib", (
+        "@report{vera-unjust-burden-2018,\n"
+        f"  title = {{A \\input{{{secret}}} B \\include{{{secret}}} <script>alert(1)</script>}},\n"
+        "  author = {{x](https://elsewhere.example/){onmouseover=alert(1)}}},\n"
+        f"  url = {{https://example.org/r}},\n  date = {{2020}},\n  confidence = {{likely}},\n}}\n"))
+    result = assert_builds(site)
+    for page in ("index.html", "sources/index.html", "bibliography.json", "bibliography.bib", "bibliography.ris"):
+        assert "TOP-SECRET-VALUE" not in result.page(page), page
+    for page in ("index.html", "sources/index.html"):
+        assert_inert(result.page(page))
+
+
+def test_csl_json_markup_stays_inert(site):
+    _use_bibliography(site, "bibliography.json", json.dumps([{
+        "id": "vera-unjust-burden-2018", "type": "report",
+        "title": "<script>alert(1)</script><img src=x onerror=alert(2)><span style=\"color:red\">x</span>",
+        "author": [{"literal": "<a href=\"javascript:alert(3)\">Org</a>"}], "issued": {"date-parts": [[2020]]},
+        "custom": {"confidence": "likely"}}]))
+    result = assert_builds(site)
+    for page in ("index.html", "sources/index.html"):
+        html = result.page(page)
+        assert_inert(html)
+        assert "<script>alert(1)</script>" in shown_text(html)
 
 
 # Linear time: 100 KB of tags, comments and backticks; a ratio, not a stopwatch.

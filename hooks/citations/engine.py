@@ -245,8 +245,11 @@ def default_cache_dir() -> Path:
 
 
 def _run_completed(binary: Path, args: list[str], stdin: str) -> subprocess.CompletedProcess:
+    # --sandbox: Pandoc reads only the files named on its command line, so nothing a
+    # contributor writes (a LaTeX \input in a .bib field, an image path) can make it read
+    # or fetch anything else.
     try:
-        return subprocess.run([str(binary), *args], input=stdin, capture_output=True, text=True,
+        return subprocess.run([str(binary), "--sandbox", *args], input=stdin, capture_output=True, text=True,
                               encoding="utf-8", timeout=PANDOC_TIMEOUT_SECONDS, check=False)
     except OSError as error:
         raise EngineError(f"cannot run Pandoc at {binary} ({error.strerror})",
