@@ -95,30 +95,27 @@ def protect_bibtex(text: str, levels: dict[str, str]) -> str:
     - an empty ``date`` (a literal date such as "Spring 2020") is left out;
     - the BibTeX writer drops ``note``: the verification level is added back.
     """
-    entries, lines, key, has_note = [], [], None, False
+    entries, header, fields = [], None, []
     for line in text.splitlines():
         if start := BIBTEX_ENTRY.match(line):
-            key, has_note = start["key"], False
-        match = BIBTEX_LIST_FIELD.match(line)
-        if match and " and " in match["value"] and not match["value"].startswith("{"):
-            line = f"{match['start']}{{{{{match['value']}}}}}{match['end']}"
-        if series := BIBTEX_SERIES.match(line):
-            protected = re.sub(r"(?<![{\w])([^\W\d_]*[A-Z][\w'’-]*)", r"{\1}", series["value"])
-            line = f"{series['start']}{protected}{series['end']}"
-        has_note = has_note or line.lstrip().startswith("note = ")
-        if EMPTY_DATE.match(line):
-            continue
-        if line == "}" and key is not None:
-            if not has_note:
-                lines.append(f"  note = {{{VERIFICATION_NOTE.format(levels.get(key, 'unknown'))}}}")
-            lines = [f"{field}," if index < len(lines) - 1 and not field.endswith(",") and index > 0 else field
-                     for index, field in enumerate(lines)]
-            lines[-1] = lines[-1].rstrip(",")
-            entries.append("\n".join(lines + ["}"]))
-            lines, key = [], None
-            continue
-        lines.append(line)
-    return "\n".join(entries + (["\n".join(lines)] if any(lines) else [])) + "\n"
+            header, fields = start, []
+        elif line == "}" and header is not None:
+            if not any(field.lstrip().startswith("note = ") for field in fields):
+                fields.append(f"  note = {{{VERIFICATION_NOTE.format(levels.get(header['key'], 'unknown'))}}}")
+            entries.append(header.group(0) + "\n" + ",\n".join(fields) + "\n}")
+            header = None
+        elif header is not None and line.strip() and not EMPTY_DATE.match(line):
+            fields.append(_mend_field(line.rstrip(",")))
+    return "\n".join(entries) + "\n"
+
+
+def _mend_field(line: str) -> str:
+    if (match := BIBTEX_LIST_FIELD.match(line)) and " and " in match["value"] and not match["value"].startswith("{"):
+        return f"{match['start']}{{{{{match['value']}}}}}{match['end']}"
+    if series := BIBTEX_SERIES.match(line):
+        protected = re.sub(r"(?<![{\w])([^\W\d_]*[A-Z][\w'’-]*)", r"{\1}", series["value"])
+        return f"{series['start']}{protected}{series['end']}"
+    return line
 
 
 def to_ris(bibliography: Bibliography) -> str:
