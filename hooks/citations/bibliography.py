@@ -391,9 +391,7 @@ def _custom_problems(entry: dict, path: str, key: str) -> list[Problem]:
                                 "archive-url has no archive-date",
                                 "add 'archive-date: \"YYYY-MM-DD\"', the date of the capture"))
     archive_date = custom.get("archive-date")
-    if _filled(archive_date) and not (
-        DATE_PATTERN.match(str(archive_date)) and _valid_calendar_date(str(archive_date))
-    ):
+    if _filled(archive_date) and _date_problem("archive-date", str(archive_date)) is not None:
         problems.append(Problem(path, custom.key_lines.get("archive-date", line), key,
                                 f"archive-date '{archive_date}' is not a date",
                                 "write it as a quoted \"YYYY-MM-DD\""))
@@ -493,10 +491,6 @@ def _valid_parts(parts: list[int]) -> bool:
     if len(parts) == 3:
         return 1 <= parts[2] <= calendar.monthrange(parts[0] if parts[0] > 0 else 2000, parts[1])[1]
     return True
-
-
-def _valid_calendar_date(value: str) -> bool:
-    return _date_problem("date", value) is None
 
 
 def _is_web_url(value: Any) -> bool:
