@@ -9,8 +9,10 @@ Order of work in a build:
    Pandoc run (``citations.engine``, cached); collect backlinks for the Sources page,
    warn about sources nothing cites, and add the CSL-JSON, BibTeX, BibLaTeX and RIS
    exports.
-3. ``on_page_markdown``: replace citations with placeholders for their links, append
-   References and "Cite this page", and generate the Sources list.
+   Each page is rendered there too: citations replaced with placeholders for their
+   links, References appended.
+3. ``on_page_markdown``: take that rendering (found again only if an earlier hook
+   changed the page's Markdown), append "Cite this page", and generate the Sources list.
 4. ``on_page_content``: put the HTML of citations, references and "Cite this page" in
    place of the placeholders (Pandoc's HTML, with bibliography text escaped; it never
    passes through Markdown), and tell MkDocs about the anchors it carries.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
@@ -28,11 +31,12 @@ from citations.bibliography import Bibliography, BibliographyError, load_bibliog
 from citations.engine import DEFAULT_STYLE, Engine, EngineError, default_cache_dir
 from citations.exports import bibtex_exports, engine_items, to_csl_json, to_ris
 from citations.render import (
+    CitationSite,
+    RenderedPage,
     Styled,
     UnformattedClusterError,
     UnknownKeyError,
     cite_this_page_html,
-    locate_citations,
     page_clusters,
     render_page,
 )
@@ -81,7 +85,18 @@ class _BuildState:
         self.config_dir = config_dir
         self.styled: Styled | None = None
         self.backlinks: dict[str, list[Backlink]] = {}
+        self.read_pages: dict[str, _ReadPage] = {}  # per page, from on_files to on_page_markdown
         self.slots: dict[str, HtmlSlots] = {}   # per page, between markdown and content
+
+
+@dataclass(frozen=True)
+class _ReadPage:
+    """A page as on_files read and rendered it: on_page_markdown reuses the rendering
+    instead of finding the citations a second time."""
+
+    source: str
+    clusters: list[Cluster]
+    rendered: RenderedPage
 
 
 _state: _BuildState | None = None
@@ -125,9 +140,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         written = exports.result()
     except EngineError as error:
         raise PluginError(_engine_message(error, pages, clusters, state)) from None
-    state.backlinks = {}
+    state.backlinks, state.read_pages = {}, {}
     for file, source in pages:
-        _collect_backlinks(file, source, clusters[file.src_uri], state)
+        found = clusters[file.src_uri]
+        rendered = render_page(source, state.styled, clusters=found)
+        state.read_pages[file.src_uri] = _ReadPage(source, found, rendered)
+        _collect_backlinks(file, source, rendered.sites, state)
     for key in state.bibliography.keys():
         if key not in state.backlinks:
             log.warning(
@@ -145,16 +163,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Render citations; on the Sources page, generate the list of sources."""
     state = _require_state()
-    slots = state.slots[page.file.src_uri] = HtmlSlots()
     if page.file.src_uri == state.settings.sources_page:
+        slots = state.slots[page.file.src_uri] = HtmlSlots()
         return _render_sources_page(markdown, page, state, slots)
-    try:
-        rendered = render_page(markdown, state.styled, slots)
-    except UnformattedClusterError as error:
-        raise PluginError(
-            f"{shown_file(page.file, state.config_dir)}:{error.cluster.line}: citation '{error.cluster.text}' "
-            "was added after the pages were read — add it to the page's Markdown file, not in a later hook"
-        ) from None
+    rendered = _rendered_page(markdown, page, state)
+    slots = state.slots[page.file.src_uri] = rendered.slots
     page.meta["citation_meta"] = _citation_meta(page, config, rendered.cited_keys, state)
     if page.is_homepage:
         return rendered.markdown  # the home page introduces the site; content pages are what readers cite
@@ -211,10 +224,30 @@ def _engine_message(error: EngineError, pages, clusters: dict[str, list[Cluster]
     return f"{_bibliography_path(state)}: {entry}{error}"
 
 
-def _collect_backlinks(file: File, source: str, clusters: list[Cluster], state: _BuildState) -> None:
-    if not clusters:
+def _rendered_page(markdown: str, page: Page, state: _BuildState) -> RenderedPage:
+    """The rendering from on_files, cut to the Markdown after the front matter; rendered
+    again only if an earlier hook changed the page's Markdown."""
+    read = state.read_pages.pop(page.file.src_uri, None)
+    if read is not None and read.source.endswith(markdown):
+        offset = len(read.source) - len(markdown)
+        if not read.clusters or read.clusters[0].start >= offset:
+            return replace(read.rendered, markdown=read.rendered.markdown[offset:])
+    try:
+        return render_page(markdown, state.styled)
+    except UnknownKeyError as error:
+        raise PluginError(f"{shown_file(page.file, state.config_dir)}:{error.line}: unknown citation key "
+                          f"'{error.key}' was added after the pages were read — add it to the page's "
+                          "Markdown file and the bibliography, not in a later hook") from None
+    except UnformattedClusterError as error:
+        raise PluginError(
+            f"{shown_file(page.file, state.config_dir)}:{error.cluster.line}: citation '{error.cluster.text}' "
+            "was added after the pages were read — add it to the page's Markdown file, not in a later hook"
+        ) from None
+
+
+def _collect_backlinks(file: File, source: str, sites: list[CitationSite], state: _BuildState) -> None:
+    if not sites:
         return
-    _, sites = locate_citations(source, state.styled, clusters)
     title = _page_title(source, file)
     for site in sites:
         state.backlinks.setdefault(site.key, []).append(

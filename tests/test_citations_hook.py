@@ -195,3 +195,29 @@ def test_csl_json_and_bibtex_bibliographies_build(fixture_site):
         result = fixture_site.build()
         assert result.returncode == 0, (name, result.output)
         assert f"Hinton, E. (2018). <em>{title}</em>." in result.page("index.html"), name
+
+
+def _with_earlier_hook(fixture_site, body: str) -> None:
+    """A hook before the citations hook that changes every page's Markdown."""
+    hook = fixture_site.root / "earlier_hook.py"
+    hook.write_text(f"def on_page_markdown(markdown, **kwargs):\n{body}", encoding="utf-8")
+    fixture_site.hooks = [str(hook), *fixture_site.hooks]
+
+
+def test_markdown_changed_by_an_earlier_hook_is_rendered_again(fixture_site):
+    # on_files renders each page once; a page whose Markdown another hook changed after
+    # that is rendered from what Markdown will read, not from the stale rendering.
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nText [@vera-unjust-burden-2018].\n")
+    _with_earlier_hook(fixture_site, "    return 'Added first. [@vera-unjust-burden-2018]\\n\\n' + markdown\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    values = result.page("values/index.html")
+    assert "<p>Added first. <span class=\"citation\"" in values
+    assert 'id="cite-vera-unjust-burden-2018-1"' in values and 'id="cite-vera-unjust-burden-2018-2"' in values
+    assert "[@vera" not in values
+
+
+def test_unknown_key_added_by_an_earlier_hook_is_one_line(fixture_site):
+    _with_earlier_hook(fixture_site, "    return markdown + '\\n\\nLater [@added-later].\\n'\n")
+    assert_one_line_error(fixture_site.build(), "docs/index.md:6: unknown citation key 'added-later' was added "
+                          "after the pages were read")

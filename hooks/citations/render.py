@@ -183,10 +183,12 @@ def locate_citations(markdown: str, styled: Styled,
     return clusters, sites
 
 
-def render_page(markdown: str, styled: Styled, slots: HtmlSlots | None = None) -> RenderedPage:
-    """Replace every cluster with a placeholder for its links and append a References section."""
+def render_page(markdown: str, styled: Styled, slots: HtmlSlots | None = None,
+                clusters: list[Cluster] | None = None) -> RenderedPage:
+    """Replace every cluster (found here unless given) with a placeholder for its links
+    and append a References section."""
     slots = slots or HtmlSlots()
-    clusters, sites = locate_citations(markdown, styled)
+    clusters, sites = locate_citations(markdown, styled, clusters)
     anchors = iter(sites)
     pieces, position = [], 0
     for cluster in clusters:
