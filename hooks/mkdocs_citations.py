@@ -165,7 +165,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     state = _require_state()
     if page.file.src_uri == state.settings.sources_page:
         slots = state.slots[page.file.src_uri] = HtmlSlots()
-        return _render_sources_page(markdown, page, state, slots)
+        return _render_sources_page(markdown, page, files, state, slots)
     rendered = _rendered_page(markdown, page, state)
     slots = state.slots[page.file.src_uri] = rendered.slots
     page.meta["citation_meta"] = _citation_meta(page, config, rendered.cited_keys, state)
@@ -255,15 +255,17 @@ def _collect_backlinks(file: File, source: str, sites: list[CitationSite], state
         )
 
 
-def _render_sources_page(markdown: str, page: Page, state: _BuildState, slots: HtmlSlots) -> str:
+def _render_sources_page(markdown: str, page: Page, files: Files, state: _BuildState, slots: HtmlSlots) -> str:
     if not SOURCES_MARKER.search(markdown):
         log.warning(
             "%s: no '<!-- citations:sources-list -->' marker — add it where the list of "
             "sources should appear", page.file.src_uri,
         )
         return markdown
-    prefix = "../" * page.file.src_uri.count("/")
-    listing = sources_markdown(state.styled, state.backlinks, link_prefix=prefix, slots=slots)
+    def url_of(page_path: str) -> str:
+        return files.get_file_from_path(page_path).url_relative_to(page.file)
+
+    listing = sources_markdown(state.styled, state.backlinks, url_of, slots)
     return SOURCES_MARKER.sub(lambda _: listing, markdown, count=1)
 
 

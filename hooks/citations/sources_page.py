@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-
-from inert_text import inert_text
 
 from citations.render import Styled, reference_anchor
 from citations.slots import HtmlSlots
@@ -21,44 +20,51 @@ class Backlink:
     anchor: str
 
 
-def sources_markdown(styled: Styled, backlinks: dict[str, list[Backlink]], link_prefix: str = "",
-                     slots: HtmlSlots | None = None) -> str:
+def sources_markdown(styled: Styled, backlinks: dict[str, list[Backlink]], url_of: Callable[[str], str],
+                     slots: HtmlSlots) -> str:
     """Markdown for the Sources page: cited entries, then uncited ones as Further reading.
 
-    ``link_prefix`` is the relative path from the Sources page to the docs root, so the
-    backlinks are ordinary Markdown links that MkDocs validates (anchors included). The
-    references themselves are HTML in ``slots``, filled in after conversion.
+    The headings are Markdown (the table of contents reads them); each list of entries
+    is one HTML placeholder in ``slots``, filled in after conversion, so Markdown never
+    reads hundreds of entries. ``url_of`` turns a page's docs-relative path into its URL
+    relative to the Sources page; the post-build link check checks every backlink and
+    its anchor.
     """
-    slots = slots if slots is not None else HtmlSlots()
     keys = styled.ordered(styled.bibliography.keys())  # the style's bibliography order
     cited = [key for key in keys if backlinks.get(key)]
     uncited = [key for key in keys if not backlinks.get(key)]
-    parts = ["## Cited on this site { #cited }\n"]
-    parts += [_entry_markdown(key, styled, backlinks[key], link_prefix, slots) for key in cited]
+    parts = ["## Cited on this site { #cited }\n", _entries_slot(cited, styled, backlinks, url_of, slots)]
     if uncited:
         parts.append("## Further reading { #further-reading }\n")
         parts.append("Sources in the bibliography that no page cites yet.\n")
-        parts += [_entry_markdown(key, styled, [], link_prefix, slots) for key in uncited]
+        parts.append(_entries_slot(uncited, styled, {}, url_of, slots))
     return "\n".join(parts)
 
 
-def _entry_markdown(key: str, styled: Styled, links: list[Backlink], link_prefix: str, slots: HtmlSlots) -> str:
+def _entries_slot(keys: list[str], styled: Styled, backlinks: dict[str, list[Backlink]],
+                  url_of: Callable[[str], str], slots: HtmlSlots) -> str:
+    entries = "\n".join(_entry_html(key, styled, backlinks.get(key, []), url_of) for key in keys)
+    return slots.slot(entries, tuple(reference_anchor(key) for key in keys)) + "\n"
+
+
+def _entry_html(key: str, styled: Styled, links: list[Backlink], url_of: Callable[[str], str]) -> str:
     entry = styled.bibliography[key]
     note = entry.get("custom", {}).get("note", "")
-    note_html = f'\n<p class="source-note">{escape(note)}</p>' if note else ""
-    reference = slots.slot(f'<p class="source-reference">{styled.reference_html(key)}</p>{note_html}')
-    html = f'<div class="source-entry" id="{reference_anchor(key)}" markdown>\n\n{reference}\n'
+    parts = [f'<div class="source-entry" id="{reference_anchor(key)}">',
+             f'<p class="source-reference">{styled.reference_html(key)}</p>']
+    if note:
+        parts.append(f'<p class="source-note">{escape(note)}</p>')
     if links:
-        items = "\n".join(
-            f"- [{_link_text(link)}]({link_prefix}{link.page_path}#{link.anchor})" for link in links
-        )
-        html += f"\nCited on:\n\n{items}\n"
-    return html + "\n</div>\n"
+        parts.append("<p>Cited on:</p>\n<ul>")
+        parts += [f'<li><a href="{escape(url_of(link.page_path))}#{escape(link.anchor)}">{_link_text(link)}</a></li>'
+                  for link in links]
+        parts.append("</ul>")
+    return "\n".join([*parts, "</div>"])
 
 
 def _link_text(link: Backlink) -> str:
+    """The page's title (front-matter text) and section, as literal text."""
     text = link.page_title
     if link.section and link.section != link.page_title:
         text += f" › {link.section}"
-    # A page title is front-matter text: it must not become Markdown (or end the link early).
-    return inert_text(text)
+    return escape(" ".join(text.split()))
