@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import posixpath
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -124,13 +125,17 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     """Refuse what the content rules forbid, read from the HTML a browser will build."""
     state = _require_state()
     tree = parse_fragment(html)
-    source = _source_text(page)
-    shown = _shown_path(page, state)
-    errors = [violation.render(shown, violation.line_in(source))
-              for violation in content_violations(tree, state.site_host)]
-    errors += _missing_skip_target(page, tree, source, shown)
-    if errors:
-        raise PluginError("\n".join(dict.fromkeys(errors)))
+    violations = content_violations(tree, state.site_host)
+    missing_skip_target = _missing_skip_target(page, tree)
+    if not violations and not missing_skip_target:
+        return  # the usual case: the source is read and its path shown only for errors
+    source, shown = _source_text(page), _shown_path(page, state)
+    errors = [violation.render(shown, violation.line_in(source)) for violation in violations]
+    if missing_skip_target:
+        line = source.count("\n", 0, max(source.find("skip_to"), 0)) + 1
+        errors.append(f"{shown}:{line}: 'content_note.skip_to: {missing_skip_target}' is not an id on this page — "
+                      "use the id of a heading below the note (hover the heading and copy its ¶ link)")
+    raise PluginError("\n".join(dict.fromkeys(errors)))
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -161,8 +166,8 @@ def on_template_context(context: dict[str, Any], *, template_name: str, config: 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """Check the finished page against the allowlist, then secure its links and policy."""
     state = _require_state()
-    return _secure_page(output, state.page_hashes.get(page.file.src_uri, set()), _shown_path(page, state),
-                        _source_text(page), page.file.dest_uri)
+    return _secure_page(output, state.page_hashes.get(page.file.src_uri, set()),
+                        lambda: (_shown_path(page, state), _source_text(page)), page.file.dest_uri)
 
 
 @event_priority(-100)
@@ -171,7 +176,8 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
     if not template_name.endswith(".html"):
         return output_content
     state = _require_state()
-    return _secure_page(output_content, state.page_hashes.get(template_name, set()), template_name, "", template_name)
+    return _secure_page(output_content, state.page_hashes.get(template_name, set()), lambda: (template_name, ""),
+                        template_name)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
@@ -243,15 +249,17 @@ def _theme_script_hashes(template_name: str, context: dict[str, Any], probe_page
     return state.theme_hashes[key]
 
 
-def _secure_page(html: str, allowed_hashes: set[str], shown: str, source: str, dest: str = "") -> str:
+def _secure_page(html: str, allowed_hashes: set[str], where: Callable[[], tuple[str, str]], dest: str = "") -> str:
     """Parse once: refuse what is not allowed, add noreferrer, add the policy, and hand
-    the link check its scan of the same parse."""
+    the link check its scan of the same parse. ``where`` gives the file to name in
+    errors and its source text (read only when there is an error)."""
     state = _require_state()
     tree = parse_document(html)
-    errors = [violation.render(shown, violation.line_in(source))
-              for violation in page_violations(tree, allowed_hashes, state.site_host)]
-    if errors:
-        raise PluginError("\n".join(dict.fromkeys(errors)))
+    violations = page_violations(tree, allowed_hashes, state.site_host)
+    if violations:
+        shown, source = where()
+        raise PluginError("\n".join(dict.fromkeys(violation.render(shown, violation.line_in(source))
+                                                   for violation in violations)))
     # Unchanged, the page is served as written: the browser parses it as checked above.
     output = tree.html if add_noreferrer(tree) else html
     if dest:
@@ -262,19 +270,16 @@ def _secure_page(html: str, allowed_hashes: set[str], shown: str, source: str, d
     try:
         return insert_csp_meta(output, policy(sorted(allowed_hashes)))
     except ValueError as error:
-        raise PluginError(f"{shown}: {error} — keep Material's site_meta block in overrides/main.html") from None
+        raise PluginError(f"{where()[0]}: {error} — keep Material's site_meta block in overrides/main.html") from None
 
 
-def _missing_skip_target(page: Page, tree: Any, source: str, shown: str) -> list[str]:
+def _missing_skip_target(page: Page, tree: Any) -> str:
+    """The content note's ``skip_to`` when no element on the page has that id, else ""."""
     note = page.meta.get("content_note")
     skip_to = note.get("skip_to") if isinstance(note, dict) else None
-    if not skip_to:
-        return []
-    if tree.css_first(f'[id="{skip_to[1:]}"]') is not None:
-        return []
-    line = source.count("\n", 0, max(source.find("skip_to"), 0)) + 1
-    return [f"{shown}:{line}: 'content_note.skip_to: {skip_to}' is not an id on this page — "
-            "use the id of a heading below the note (hover the heading and copy its ¶ link)"]
+    if not skip_to or tree.css_first(f'[id="{skip_to[1:]}"]') is not None:
+        return ""
+    return skip_to
 
 
 def _source_text(page: Page) -> str:

@@ -28,6 +28,7 @@ from citations.render import (
     page_clusters,
     render_page,
 )
+from citations.slots import HtmlSlots
 from conftest import HOOKS, ROOT
 
 TYPES = ROOT / "tests" / "fixtures" / "csl-types.yaml"
@@ -275,3 +276,18 @@ def test_contributing_shows_what_readers_really_see():
         shown = written[:cluster.start] + _plain(formatted.clusters[cluster.engine_text]) + written[cluster.end:]
         pattern = ".*?".join(re.escape(part) for part in seen.strip().split("…"))
         assert re.fullmatch(pattern, shown), (written, shown, seen)
+
+
+def test_slots_fill_only_their_own_placeholders():
+    slots, other = HtmlSlots(), HtmlSlots()
+    inline = slots.slot("<span>A</span>", inline=True)
+    block = slots.slot("<ul></ul>")
+    empty = slots.slot("")
+    foreign = other.slot("<b>other page</b>")
+    out_of_range = inline.replace("n0z", "n9z")
+    html = f"<p>{inline}</p>\n{block}\n{empty}|{foreign}|{out_of_range}"
+    assert slots.unfilled(html)
+    filled = slots.fill(html)
+    assert filled == f"<p><span>A</span></p>\n<ul></ul>\n|{foreign}|{out_of_range}"
+    assert not slots.unfilled(filled)
+    assert other.fill(filled) == "<p><span>A</span></p>\n<ul></ul>\n|<b>other page</b>|" + out_of_range

@@ -185,8 +185,8 @@ def test_preview_server_leaves_the_meta_policy_out(fixture_site):
     try:
         hook.on_startup(command="serve", dirty=False)
         hook.on_config(config)
-        assert "Content-Security-Policy" not in hook._secure_page(page_html, theme_scripts, "index.html", "")
+        assert "Content-Security-Policy" not in hook._secure_page(page_html, theme_scripts, lambda: ("index.html", ""))
         hook.on_startup(command="build", dirty=False)
-        assert "Content-Security-Policy" in hook._secure_page(page_html, theme_scripts, "index.html", "")
+        assert "Content-Security-Policy" in hook._secure_page(page_html, theme_scripts, lambda: ("index.html", ""))
     finally:
         hook.on_startup(command="build", dirty=False)

@@ -18,6 +18,11 @@ import re
 import secrets
 
 
+# Any page's placeholders; fill() keeps those whose token is not the page's own (one
+# pattern for every page: compiling one per page cost more than filling it).
+PLACEHOLDER = re.compile(r"<!--citations-(?P<block>[0-9a-f]+):(?P<b>\d+)-->|citation(?P<inline>[0-9a-f]+)n(?P<i>\d+)z")
+
+
 class HtmlSlots:
     """Placeholders for one page, filled in one linear pass over the converted HTML."""
 
@@ -25,7 +30,6 @@ class HtmlSlots:
         self.token = token or secrets.token_hex(8)
         self.pieces: list[str] = []
         self.ids: set[str] = set()
-        self._pattern = re.compile(rf"<!--citations-{self.token}:(\d+)-->|citation{self.token}n(\d+)z")
 
     def slot(self, html: str, ids: tuple[str, ...] = (), inline: bool = False) -> str:
         """A placeholder for ``html``; ``ids`` are the anchors it carries."""
@@ -36,7 +40,17 @@ class HtmlSlots:
 
     def fill(self, html: str) -> str:
         """The converted page with every placeholder replaced by its HTML."""
-        return self._pattern.sub(lambda match: self.pieces[int(match.group(1) or match.group(2))], html)
+        def piece(match: re.Match) -> str:
+            html = self._piece(match)
+            return match.group() if html is None else html
+
+        return PLACEHOLDER.sub(piece, html)
 
     def unfilled(self, html: str) -> bool:
-        return bool(self._pattern.search(html))
+        return any(self._piece(match) is not None for match in PLACEHOLDER.finditer(html))
+
+    def _piece(self, match: re.Match) -> str | None:
+        if self.token not in (match["block"], match["inline"]):
+            return None
+        number = int(match["b"] or match["i"])
+        return self.pieces[number] if number < len(self.pieces) else None

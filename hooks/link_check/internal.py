@@ -75,8 +75,9 @@ def check_internal(pages: dict[str, ScannedPage], site_dir: Path, base_path: str
     files = SiteFiles(site_dir)
     fine: set[tuple[str, str]] = set()
     for page in pages.values():
+        folders = _folders_up(page.path)
         for link in page.links:
-            key = _same_target_key(link)
+            key = _same_target_key(link, folders)
             if key is not None and key in fine:
                 continue
             problem = check_link(link, pages, site_dir, base_path, files)
@@ -87,21 +88,29 @@ def check_internal(pages: dict[str, ScannedPage], site_dir: Path, base_path: str
     return problems
 
 
-def _same_target_key(link: Link) -> tuple[str, str] | None:
+def _folders_up(page: str) -> list[str]:
+    """The page's folder and each folder above it, up to the site's root ("")."""
+    folders = [posixpath.dirname(page)]
+    while folders[-1]:
+        folders.append(posixpath.dirname(folders[-1]))
+    return folders
+
+
+def _same_target_key(link: Link, folders: list[str]) -> tuple[str, str] | None:
     """A key shared by links that must reach the same place: Material's navigation puts
     the same relative links on every page, and "../x/" means the same from every page
     of one folder's subfolders. So the key is the folder the link climbs to, plus the
     rest of the link. None for links this shortcut does not cover (a <base>, a scheme,
-    a root-relative or protocol-relative address)."""
+    a root-relative or protocol-relative address). ``folders``: ``_folders_up(link.page)``."""
     url = link.url
     if link.base or ":" in url or url.startswith("/") or url != url.strip():
         return None
-    folder = posixpath.dirname(link.page)
-    while url.startswith("../"):
-        if not folder:
-            return None  # climbs out of the site: let check_link report it
-        folder, url = posixpath.dirname(folder), url[3:]
-    return folder, url
+    climbs = 0
+    while url.startswith("../", 3 * climbs):
+        climbs += 1
+    if climbs >= len(folders):
+        return None  # climbs out of the site: let check_link report it
+    return folders[climbs], url[3 * climbs:]
 
 
 def _with_line(problem: InternalProblem, site_dir: Path) -> InternalProblem:
