@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import built_pages
 from extra_settings import load_extra_settings, shown_file
+from html_elements import elements
 from link_check.html_scan import scan_tree
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -255,15 +256,16 @@ def _secure_page(html: str, allowed_hashes: set[str], where: Callable[[], tuple[
     errors and its source text (read only when there is an error)."""
     state = _require_state()
     tree = parse_document(html)
-    violations = page_violations(tree, allowed_hashes, state.site_host)
+    walked = elements(tree)
+    violations = page_violations(tree, allowed_hashes, state.site_host, walked)
     if violations:
         shown, source = where()
         raise PluginError("\n".join(dict.fromkeys(violation.render(shown, violation.line_in(source))
                                                    for violation in violations)))
     # Unchanged, the page is served as written: the browser parses it as checked above.
-    output = tree.html if add_noreferrer(tree) else html
+    output = tree.html if add_noreferrer(tree, walked) else html
     if dest:
-        built_pages.record(scan_tree(dest, tree))
+        built_pages.record(scan_tree(dest, tree, walked))
     if not state.settings.content_security_policy or _serving:
         return output  # the preview server's live reload is inline; `make build` applies the policy
     state.script_hashes.update(allowed_hashes)

@@ -22,6 +22,8 @@ the page's length, nested brackets included.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, field
 
@@ -444,6 +446,9 @@ class _LineCounter:
         return self.line
 
 
+# A page is masked by the contributor checks, the citation scanner and its heading
+# lookup, and the letter's coverage check: the same text, so remember the last pages.
+@functools.lru_cache(maxsize=4096)
 def mask_code(markdown: str) -> str:
     """Blank out code, comments and front matter, keeping every offset and newline.
 

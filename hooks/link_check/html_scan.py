@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+from html_elements import Element, elements
 from selectolax.lexbor import LexborHTMLParser
 
 # Every attribute through which a page links to, or loads, another resource.
@@ -49,26 +50,24 @@ class ScannedPage:
     links: list[Link] = field(default_factory=list)
 
 
-def scan_tree(path: str, tree: LexborHTMLParser) -> ScannedPage:
-    """Scan one parsed page (the parse is shared with the other post-build checks).
+def scan_tree(path: str, tree: LexborHTMLParser, walked: list[Element] | None = None) -> ScannedPage:
+    """Scan one parsed page (the parse, and ``walked``, its ``html_elements.elements``,
+    are shared with the other post-build checks).
 
     Links carry no line: finding one costs a search per link, so it is looked up only
     for the few links that have a problem (``line_in_html``).
     """
     page = ScannedPage(path)
-    root = tree.root
-    if root is None:
+    if tree.root is None:
         return page
     base = _document_base(path, tree)
     anchors, links = page.anchors, page.links
-    for node in root.traverse(include_text=False):
-        attributes = node.attributes
+    for node, tag, attributes in elements(tree) if walked is None else walked:
         if not attributes:
             continue
         element_id = attributes.get("id")
         if element_id:
             anchors.add(element_id)
-        tag = node.tag
         checked = URL_ATTRIBUTES.get(tag)
         if checked is None:
             continue

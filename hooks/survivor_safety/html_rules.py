@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from html_elements import Element, elements
 from link_check.html_scan import srcset_urls
 
 # Elements a page's content may never contain: each runs code, loads or embeds another
@@ -93,6 +94,7 @@ THEME_LINK_RELS = {"stylesheet", "icon", "canonical", "prev", "next", "alternate
 # (scripts by hash, <link> by rel and host, <meta http-equiv> by value).
 THEME_ELEMENTS = {"script", "meta", "link", "title", "noscript", "form"}
 # Elements the finished-page check looks at even when all their attributes are plain.
+PLAIN_AND_HREF = PLAIN_ATTRIBUTES | {"href"}
 PAGE_SPECIAL_TAGS = frozenset({"script", "meta", "link"} | set(FORBIDDEN_ELEMENTS))
 # <meta http-equiv> values the build itself writes.
 THEME_META_HTTP_EQUIV = {"content-security-policy"}
@@ -145,23 +147,26 @@ def inline_scripts(tree: LexborHTMLParser) -> list[str]:
 def content_violations(tree: LexborHTMLParser, site_host: str = "") -> list[Violation]:
     """Everything in a page's content that the rules refuse (empty when it is safe)."""
     found: list[Violation] = []
-    for node in _elements(tree):
-        tag = node.tag.lower()
+    for _, tag, attributes in elements(tree):
+        tag = tag.lower()
         if tag in FORBIDDEN_ELEMENTS:
             found.append(Violation(f"<{tag}> is not allowed", FORBIDDEN_ELEMENTS[tag], f"<{tag}"))
             continue
-        found += _attribute_violations(node.attributes, tag, site_host)
+        found += _attribute_violations(attributes, tag, site_host)
     return found
 
 
-def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], site_host: str = "") -> list[Violation]:
-    """What the finished page may not contain beyond the theme's own fixed set."""
+def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], site_host: str = "",
+                    walked: list[Element] | None = None) -> list[Violation]:
+    """What the finished page may not contain beyond the theme's own fixed set.
+    ``walked``: ``html_elements.elements(tree)``, when the caller shares it."""
     found: list[Violation] = []
-    for node in _elements(tree):
-        tag = node.tag.lower()
-        attributes = node.attributes
+    for node, tag, attributes in elements(tree) if walked is None else walked:
+        tag = tag.lower()
         if tag not in PAGE_SPECIAL_TAGS and PLAIN_ATTRIBUTES.issuperset(attributes):
             continue  # most elements of a page: nothing in them loads, runs or styles
+        if tag == "a" and PLAIN_AND_HREF.issuperset(attributes) and ":" not in (attributes.get("href") or ""):
+            continue  # a relative link (the navigation's hundreds): no scheme, and an <a> loads nothing
         if tag == "script":
             found += _script_violations(node, allowed_script_hashes, site_host)
         elif tag == "meta" and "http-equiv" in attributes:
@@ -178,15 +183,6 @@ def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], sit
         if attributes:
             found += _attribute_violations(attributes, tag, site_host)
     return found
-
-
-def _elements(tree: LexborHTMLParser):
-    root = tree.root
-    if root is None:
-        return
-    for node in root.traverse(include_text=False):
-        if node.is_element_node:
-            yield node
 
 
 def _attribute_violations(attributes: dict[str, str | None], tag: str, site_host: str) -> list[Violation]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from html_elements import Element, elements
 from selectolax.lexbor import LexborHTMLParser
 
+LINK_TAGS = {"a", "area"}
 EXTERNAL = re.compile(r"^[\x00-\x20]*(?:https?:)?[/\\]{2}", re.IGNORECASE)
 
 
@@ -14,17 +16,17 @@ def is_external(url: str) -> bool:
     return bool(EXTERNAL.match(url))
 
 
-def add_noreferrer(tree: LexborHTMLParser) -> int:
+def add_noreferrer(tree: LexborHTMLParser, walked: list[Element] | None = None) -> int:
     """Add ``noreferrer`` to the ``rel`` of every external <a> and <area> in the parsed
-    document, keeping other values; return how many links changed.
+    document, keeping other values; return how many links changed. ``walked``: the
+    tree's ``html_elements.elements``, when the caller shares it.
 
     Working on the parse rather than the text means attribute order, quoting and
     duplicates are read exactly as the browser reads them.
     """
     changed = 0
-    for node in tree.css("a[href], area[href]"):
-        attributes = node.attributes
-        if not is_external(attributes["href"] or ""):
+    for node, tag, attributes in elements(tree) if walked is None else walked:
+        if tag not in LINK_TAGS or not is_external(attributes.get("href") or ""):
             continue
         values = (attributes.get("rel") or "").split()
         if "noreferrer" in (value.lower() for value in values):
