@@ -13,9 +13,11 @@ Order of work in a build:
    links, References appended.
 3. ``on_page_markdown``: take that rendering (found again only if an earlier hook
    changed the page's Markdown), append "Cite this page", and generate the Sources list.
-4. ``on_page_content``: put the HTML of citations, references and "Cite this page" in
-   place of the placeholders (Pandoc's HTML, with bibliography text escaped; it never
-   passes through Markdown), and tell MkDocs about the anchors it carries.
+4. ``on_page_content``: put the HTML of citations in place of their placeholders
+   (Pandoc's HTML, with bibliography text escaped; it never passes through Markdown),
+   and tell MkDocs about the anchors every placeholder carries.
+5. ``on_page_context``: the same for References and "Cite this page", after the search
+   plugin has read the page (search excludes both, so it need not parse them).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
@@ -47,13 +49,14 @@ from extra_settings import load_extra_settings, shown_file, shown_path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
+from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import meta as front_matter
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
@@ -171,17 +174,30 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     page.meta["citation_meta"] = _citation_meta(page, config, rendered.cited_keys, state)
     if page.is_homepage:
         return rendered.markdown  # the home page introduces the site; content pages are what readers cite
-    return rendered.markdown + "\n\n" + slots.slot(_cite_this_page(page, config)) + "\n"
+    return rendered.markdown + "\n\n" + slots.slot(_cite_this_page(page, config), searched=False) + "\n"
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Fill the placeholders with their HTML; MkDocs validates links to their anchors."""
-    slots = _require_state().slots.pop(page.file.src_uri, None)
+    """Fill the placeholders with their HTML, except the blocks search skips; MkDocs
+    validates links to the anchors of all of them."""
+    slots = _require_state().slots.get(page.file.src_uri)
     if slots is None:
         return html
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= slots.ids
-    return slots.fill(html)
+    return slots.fill(html, searched_only=True)
+
+
+# After the search plugin (priority 0) has indexed the page, before the safety hook
+# (-100) checks the content: the References list and "Cite this page" are excluded
+# from search, so search need not parse them on every page.
+@event_priority(-50)
+def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    """Fill the blocks that search skips."""
+    slots = _require_state().slots.pop(page.file.src_uri, None)
+    if slots is not None and page.content is not None:
+        page.content = slots.fill(page.content)
+    return context
 
 
 # Helper functions

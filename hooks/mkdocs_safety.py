@@ -2,10 +2,10 @@
 
 - ``on_config``: validate ``extra.survivor_safety`` (the quick-exit destination above all).
 - ``on_page_markdown``: put the page's content note, from front matter, under its title.
-- ``on_page_content``: the content rules on what Markdown produced (parsed as a browser
-  would), and the content note's ``skip_to`` target must exist.
-- ``on_page_context``: the theme's own inline scripts for this page, from a probe
-  rendering of the template with no contributor content: the fixed allowlist.
+- ``on_page_context`` (last of every hook): the content rules on the page's content as
+  Markdown and every hook left it (parsed as a browser would), the content note's
+  ``skip_to`` target must exist; then the theme's own inline scripts for this page, from
+  a probe rendering of the template with no contributor content: the fixed allowlist.
 - ``on_post_page`` / ``on_post_template``: the finished page is parsed once; anything
   beyond the allowlist stops the build; ``rel="noreferrer"`` goes on every outbound link;
   the hash-based Content-Security-Policy ``<meta>`` goes right after ``<meta charset>``.
@@ -120,36 +120,20 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     return insert_after_title(markdown, block)
 
 
-# (run last) check what every hook and Markdown extension produced, not what they meant to
-@event_priority(-100)
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
-    """Refuse what the content rules forbid, read from the HTML a browser will build."""
-    state = _require_state()
-    tree = parse_fragment(html)
-    violations = content_violations(tree, state.site_host)
-    missing_skip_target = _missing_skip_target(page, tree)
-    if not violations and not missing_skip_target:
-        return  # the usual case: the source is read and its path shown only for errors
-    source, shown = _source_text(page), _shown_path(page, state)
-    errors = [violation.render(shown, violation.line_in(source)) for violation in violations]
-    if missing_skip_target:
-        line = source.count("\n", 0, max(source.find("skip_to"), 0)) + 1
-        errors.append(f"{shown}:{line}: 'content_note.skip_to: {missing_skip_target}' is not an id on this page — "
-                      "use the id of a heading below the note (hover the heading and copy its ¶ link)")
-    raise PluginError("\n".join(dict.fromkeys(errors)))
-
-
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
     """Keep the template environment for the probe renderings."""
     _require_state().env = env
     return env
 
 
-# (run last) probe with the context every other hook has prepared
+# (run last) check the content as every hook and Markdown extension left it, and probe
+# with the context every other hook has prepared
 @event_priority(-100)
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-    """Derive this page's allowed inline scripts from the template alone."""
+    """Check the page's content against the content rules; derive this page's allowed
+    inline scripts from the template alone."""
     state = _require_state()
+    _check_content(page.content or "", page, state)
     template = page.meta.get("template") or "main.html"
     state.page_hashes[page.file.src_uri] = _theme_script_hashes(template, context, probe_page=_probe_page(page))
     return context
@@ -207,6 +191,22 @@ def _check_exit_destination(url: str | None, site_url: str | None) -> None:
     if site_url and urlsplit(site_url).hostname == parts.hostname:
         raise PluginError(f"mkdocs.yml: extra.survivor_safety.quick_exit_url '{url}' is on this site — "
                           "the quick exit must leave the site")
+
+
+def _check_content(html: str, page: Page, state: _BuildState) -> None:
+    """Refuse what the content rules forbid, read from the HTML a browser will build."""
+    tree = parse_fragment(html)
+    violations = content_violations(tree, state.site_host)
+    missing_skip_target = _missing_skip_target(page, tree)
+    if not violations and not missing_skip_target:
+        return  # the usual case: the source is read and its path shown only for errors
+    source, shown = _source_text(page), _shown_path(page, state)
+    errors = [violation.render(shown, violation.line_in(source)) for violation in violations]
+    if missing_skip_target:
+        line = source.count("\n", 0, max(source.find("skip_to"), 0)) + 1
+        errors.append(f"{shown}:{line}: 'content_note.skip_to: {missing_skip_target}' is not an id on this page — "
+                      "use the id of a heading below the note (hover the heading and copy its ¶ link)")
+    raise PluginError("\n".join(dict.fromkeys(errors)))
 
 
 def _parse_content_note(note: Any, page: Page) -> tuple[str, str, str]:

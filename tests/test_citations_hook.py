@@ -221,3 +221,26 @@ def test_unknown_key_added_by_an_earlier_hook_is_one_line(fixture_site):
     _with_earlier_hook(fixture_site, "    return markdown + '\\n\\nLater [@added-later].\\n'\n")
     assert_one_line_error(fixture_site.build(), "docs/index.md:6: unknown citation key 'added-later' was added "
                           "after the pages were read")
+
+
+def test_references_are_filled_after_search_reads_the_page_and_before_the_safety_check(fixture_site):
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nText [@vera-unjust-burden-2018].\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    values = result.page("values/index.html")
+    assert '<ul class="references" data-search-exclude' in values
+    assert "<summary>Cite this page</summary>" in values
+    assert "<!--citations-" not in values
+    index = json.loads(result.page("search/search_index.json"))
+    texts = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("values/"))
+    assert "Hinton, 2018" in texts  # the in-text citation is searchable
+    assert "An Unjust Burden" not in texts and "Cite this page" not in texts and "citations-" not in texts
+
+    from mkdocs.config import load_config
+
+    config = load_config(str(fixture_site.config_file()))
+    order = [getattr(handler, "__module__", "") for handler in config.plugins.events["page_context"]]
+    search = next(i for i, name in enumerate(order) if "material.plugins.search" in name)
+    citations = next(i for i, name in enumerate(order) if name.endswith("mkdocs_citations.py"))
+    safety = next(i for i, name in enumerate(order) if name.endswith("mkdocs_safety.py"))
+    assert search < citations < safety, order

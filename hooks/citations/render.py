@@ -211,7 +211,7 @@ def references_section(keys: list[str], styled: Styled, slots: HtmlSlots) -> str
     # data-search-exclude: Material's search skips the section; the reference text would
     # otherwise be indexed once per citing page as well as on the Sources page.
     listing = f'<ul class="references" data-search-exclude>\n{items}\n</ul>'
-    placeholder = slots.slot(listing, tuple(reference_anchor(key) for key in ordered))
+    placeholder = slots.slot(listing, tuple(reference_anchor(key) for key in ordered), searched=False)
     return f"## References {{ #references data-search-exclude }}\n\n{placeholder}\n"
 
 

@@ -30,18 +30,24 @@ class HtmlSlots:
         self.token = token or secrets.token_hex(8)
         self.pieces: list[str] = []
         self.ids: set[str] = set()
+        self.unsearched: set[int] = set()  # pieces search skips, filled after it reads the page
 
-    def slot(self, html: str, ids: tuple[str, ...] = (), inline: bool = False) -> str:
-        """A placeholder for ``html``; ``ids`` are the anchors it carries."""
+    def slot(self, html: str, ids: tuple[str, ...] = (), inline: bool = False, searched: bool = True) -> str:
+        """A placeholder for ``html``; ``ids`` are the anchors it carries. ``searched=False``:
+        a block the search index excludes (``data-search-exclude``), which ``fill`` can
+        leave in place until the search plugin has read the page."""
         self.pieces.append(html)
         self.ids.update(ids)
         number = len(self.pieces) - 1
+        if not searched:
+            self.unsearched.add(number)
         return f"citation{self.token}n{number}z" if inline else f"<!--citations-{self.token}:{number}-->"
 
-    def fill(self, html: str) -> str:
-        """The converted page with every placeholder replaced by its HTML."""
+    def fill(self, html: str, searched_only: bool = False) -> str:
+        """The converted page with every placeholder replaced by its HTML (with
+        ``searched_only``, the unsearched blocks stay placeholders)."""
         def piece(match: re.Match) -> str:
-            html = self._piece(match)
+            html = self._piece(match, searched_only)
             return match.group() if html is None else html
 
         return PLACEHOLDER.sub(piece, html)
@@ -49,8 +55,10 @@ class HtmlSlots:
     def unfilled(self, html: str) -> bool:
         return any(self._piece(match) is not None for match in PLACEHOLDER.finditer(html))
 
-    def _piece(self, match: re.Match) -> str | None:
+    def _piece(self, match: re.Match, searched_only: bool = False) -> str | None:
         if self.token not in (match["block"], match["inline"]):
             return None
         number = int(match["b"] or match["i"])
-        return self.pieces[number] if number < len(self.pieces) else None
+        if number >= len(self.pieces) or (searched_only and number in self.unsearched):
+            return None
+        return self.pieces[number]
