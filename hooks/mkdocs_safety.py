@@ -140,7 +140,9 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
 
 
 def on_template_context(context: dict[str, Any], *, template_name: str, config: MkDocsConfig) -> dict[str, Any]:
-    """The same for theme pages such as 404.html."""
+    """The same for theme pages such as 404.html (not sitemap.xml: no scripts run there)."""
+    if not template_name.endswith(".html"):
+        return context
     state = _require_state()
     state.page_hashes[template_name] = _theme_script_hashes(template_name, context, probe_page=None)
     return context

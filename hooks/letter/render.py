@@ -40,5 +40,9 @@ def letter_markdown(paragraphs: list[Paragraph], sources: dict[int, str], classe
     return "\n\n".join(blocks) + "\n"
 
 
+# One table for both: str.translate escapes the whole text in one pass.
+_ESCAPE_TABLE = {ord(ch): "\\" + ch for ch in MARKDOWN_ESCAPES} | {ord(ch): value for ch, value in HTML_ESCAPES.items()}
+
+
 def _escape_plain(text: str) -> str:
-    return "".join("\\" + ch if ch in MARKDOWN_ESCAPES else HTML_ESCAPES.get(ch, ch) for ch in text)
+    return text.translate(_ESCAPE_TABLE)
