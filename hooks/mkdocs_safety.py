@@ -135,7 +135,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     state = _require_state()
     _check_content(page.content or "", page, state)
     template = page.meta.get("template") or "main.html"
-    state.page_hashes[page.file.src_uri] = _theme_script_hashes(template, context, probe_page=_probe_page(page))
+    state.page_hashes[page.file.src_uri] = _theme_script_hashes(template, context, page)
     return context
 
 
@@ -144,7 +144,7 @@ def on_template_context(context: dict[str, Any], *, template_name: str, config: 
     if not template_name.endswith(".html"):
         return context
     state = _require_state()
-    state.page_hashes[template_name] = _theme_script_hashes(template_name, context, probe_page=None)
+    state.page_hashes[template_name] = _theme_script_hashes(template_name, context, page=None)
     return context
 
 
@@ -237,16 +237,16 @@ def _probe_page(page: Page) -> Page:
     return probe
 
 
-def _theme_script_hashes(template_name: str, context: dict[str, Any], probe_page: Page | None) -> set[str]:
+def _theme_script_hashes(template_name: str, context: dict[str, Any], page: Page | None) -> set[str]:
     """Hashes of the inline scripts the template itself writes, rendered with an empty
-    navigation and the probe page; cached per template and base URL."""
+    navigation and the page's probe (``_probe_page``); cached per template and base URL."""
     state = _require_state()
     base_url = str(context.get("base_url", ""))
     key = (template_name, base_url)
     if key not in state.theme_hashes:
         if state.env is None:
             raise PluginError("hooks/mkdocs_safety.py: on_env did not run — list the hook under 'hooks:'")
-        probe_context = dict(context, nav=Navigation([], []), page=probe_page)
+        probe_context = dict(context, nav=Navigation([], []), page=_probe_page(page) if page else None)
         rendered = state.env.get_template(template_name).render(probe_context)
         state.theme_hashes[key] = set(inline_script_hashes(rendered))
     return state.theme_hashes[key]

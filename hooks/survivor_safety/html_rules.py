@@ -152,6 +152,8 @@ def content_violations(tree: LexborHTMLParser, site_host: str = "") -> list[Viol
         if tag in FORBIDDEN_ELEMENTS:
             found.append(Violation(f"<{tag}> is not allowed", FORBIDDEN_ELEMENTS[tag], f"<{tag}"))
             continue
+        if PLAIN_ATTRIBUTES.issuperset(attributes):
+            continue  # nothing in them loads, runs or styles
         found += _attribute_violations(attributes, tag, site_host)
     return found
 
