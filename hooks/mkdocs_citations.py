@@ -5,55 +5,58 @@ Order of work in a build:
 1. ``on_config``: validate ``extra.citations``, load the bibliography and check the
    citation style (errors stop).
 2. ``on_files``: read every page once and find its citations (an unknown key stops the
-   build, with file and line); format every unique citation and every entry in one
-   Pandoc run (``citations.engine``, cached); collect backlinks for the Sources page,
-   warn about sources nothing cites, and add the CSL-JSON, BibTeX, BibLaTeX and RIS
-   exports.
-   Each page is rendered there too: citations replaced with placeholders for their
-   links, References appended.
-3. ``on_page_markdown``: take that rendering (found again only if an earlier hook
-   changed the page's Markdown), append "Cite this page", and generate the Sources list.
-4. ``on_page_content``: put the HTML of citations in place of their placeholders
-   (Pandoc's HTML, with bibliography text escaped; it never passes through Markdown),
-   and tell MkDocs about the anchors every placeholder carries.
-5. ``on_page_context``: the same for References and "Cite this page", after the search
-   plugin has read the page (search excludes both, so it need not parse them).
+   build, with file and line); start the engine (``citations.engine``, cached): one
+   Pandoc run formats every unique citation and every entry, two more write the BibTeX
+   and BibLaTeX exports. They run beside MkDocs' own work, which needs none of their
+   results until the first page's context. Warn about sources nothing cites; put a
+   placeholder for each citation and a References section in every page; add the
+   exports (CSL-JSON and RIS written here).
+3. ``on_page_markdown``: take that placement (found again only if an earlier hook
+   changed the page's Markdown), append "Cite this page", and place the Sources list.
+4. ``on_env``: the BibTeX exports get their text (MkDocs writes files next).
+5. ``on_page_context``, before the search plugin: wait for the engine once, put its HTML
+   in every page's placeholders (Pandoc's HTML, with bibliography text escaped; it
+   never passes through Markdown) and collect the Sources page's backlinks; then fill
+   this page's citations and tell MkDocs about the anchors it carries. After search:
+   References and "Cite this page", which search excludes, so it need not parse them.
 """
 
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
-from citations.engine import DEFAULT_STYLE, Engine, EngineError, default_cache_dir
+from citations.engine import DEFAULT_STYLE, Engine, EngineError, Formatted, default_cache_dir
 from citations.exports import bibtex_exports, engine_items, to_csl_json, to_ris
 from citations.render import (
     CitationSite,
-    RenderedPage,
+    PlacedPage,
     Styled,
     UnformattedClusterError,
     UnknownKeyError,
     cite_this_page_html,
+    fill_citations,
     page_clusters,
-    render_page,
+    place_citations,
 )
 from citations.slots import HtmlSlots
-from citations.sources_page import Backlink, sources_markdown
+from citations.sources_page import Backlink, SourcesListing, fill_sources, sources_markdown
 from citations.syntax import Cluster
 from extra_settings import load_extra_settings, shown_file, shown_path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import meta as front_matter
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -86,20 +89,29 @@ class _BuildState:
         self.bibliography = bibliography
         self.engine = engine
         self.config_dir = config_dir
+        self.pages: dict[str, tuple[File, str]] = {}      # every page and its text, as on_files read it
+        self.clusters: dict[str, list[Cluster]] = {}      # per page, as on_files found them
+        self.cited: set[str] = set()                      # every key any page cites
+        self.read_pages: dict[str, _ReadPage] = {}        # per page, from on_files to on_page_markdown
+        self.placed: dict[str, PlacedPage] = {}           # per page, from on_page_markdown
+        self.slots: dict[str, HtmlSlots] = {}             # per page, until its last placeholder is filled
+        self.sources_listing: SourcesListing | None = None
+        self.formatting: Future[Formatted] | None = None  # the engine's runs, beside MkDocs' own work
+        self.exports: Future[dict[str, str]] | None = None
+        self.export_files: dict[str, File] = {}
         self.styled: Styled | None = None
+        self.cited_on: dict[str, list[str]] = {}          # per page, the keys it cites in the style's order
         self.backlinks: dict[str, list[Backlink]] = {}
-        self.read_pages: dict[str, _ReadPage] = {}  # per page, from on_files to on_page_markdown
-        self.slots: dict[str, HtmlSlots] = {}   # per page, between markdown and content
 
 
 @dataclass(frozen=True)
 class _ReadPage:
-    """A page as on_files read and rendered it: on_page_markdown reuses the rendering
-    instead of finding the citations a second time."""
+    """A page as on_files read it, its citations already placed: on_page_markdown reuses
+    that instead of finding them a second time."""
 
     source: str
     clusters: list[Cluster]
-    rendered: RenderedPage
+    placed: PlacedPage
 
 
 _state: _BuildState | None = None
@@ -130,74 +142,87 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Find every page's citations, format them all at once, collect backlinks, add the exports."""
+    """Find every page's citations, start the engine on them, place them, add the exports."""
     state = _require_state()
-    pages = [(file, file.content_string) for file in files.documentation_pages()]
-    clusters = {file.src_uri: _find_clusters(file, source, state) for file, source in pages}
-    every_cluster = [cluster.engine_text for found in clusters.values() for cluster in found]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        exports = pool.submit(bibtex_exports, state.bibliography, state.engine, PANDOC_EXPORTS)
-        formatted = pool.submit(state.engine.format, every_cluster, engine_items(state.bibliography))
-    try:
-        state.styled = Styled(state.bibliography, formatted.result())
-        written = exports.result()
-    except EngineError as error:
-        raise PluginError(_engine_message(error, pages, clusters, state)) from None
-    state.backlinks, state.read_pages = {}, {}
-    for file, source in pages:
-        found = clusters[file.src_uri]
-        rendered = render_page(source, state.styled, clusters=found)
-        state.read_pages[file.src_uri] = _ReadPage(source, found, rendered)
-        _collect_backlinks(file, source, rendered.sites, state)
+    state.pages = {file.src_uri: (file, file.content_string) for file in files.documentation_pages()}
+    state.clusters = {uri: _find_clusters(file, source, state) for uri, (file, source) in state.pages.items()}
+    _start_engine(state)
+    state.cited = {key for found in state.clusters.values() for cluster in found for key in cluster.keys}
     for key in state.bibliography.keys():
-        if key not in state.backlinks:
+        if key not in state.cited:
             log.warning(
                 "%s: entry '%s' is not cited on any page — cite it with [@%s], or remove it "
                 "(it is listed under Further reading until then)",
                 _bibliography_path(state), key, key,
             )
+    for uri, (_, source) in state.pages.items():
+        found = state.clusters[uri]
+        state.read_pages[uri] = _ReadPage(source, found, place_citations(source, found))
     files.append(File.generated(config, "bibliography.json", content=to_csl_json(state.bibliography)))
     files.append(File.generated(config, "bibliography.ris", content=to_ris(state.bibliography)))
-    for name, text in written.items():
-        files.append(File.generated(config, name, content=text))
+    for name in PANDOC_EXPORTS:  # their text comes from the engine, in on_env
+        state.export_files[name] = File.generated(config, name, content="")
+        files.append(state.export_files[name])
     return files
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Render citations; on the Sources page, generate the list of sources."""
+    """Put placeholders for the citations; on the Sources page, for the list of sources."""
     state = _require_state()
-    if page.file.src_uri == state.settings.sources_page:
-        slots = state.slots[page.file.src_uri] = HtmlSlots()
-        return _render_sources_page(markdown, page, files, state, slots)
-    rendered = _rendered_page(markdown, page, state)
-    slots = state.slots[page.file.src_uri] = rendered.slots
-    page.meta["citation_meta"] = _citation_meta(page, config, rendered.cited_keys, state)
+    uri = page.file.src_uri
+    if uri == state.settings.sources_page:
+        return _place_sources_list(markdown, page, state)
+    placed = state.placed[uri] = _placed_page(markdown, page, state)
+    state.slots[uri] = placed.slots
     if page.is_homepage:
-        return rendered.markdown  # the home page introduces the site; content pages are what readers cite
-    return rendered.markdown + "\n\n" + slots.slot(_cite_this_page(page, config), searched=False) + "\n"
+        return placed.markdown  # the home page introduces the site; content pages are what readers cite
+    return placed.markdown + "\n\n" + placed.slots.slot(_cite_this_page(page, config), searched=False) + "\n"
 
 
-def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Fill the placeholders with their HTML, except the blocks search skips; MkDocs
-    validates links to the anchors of all of them."""
-    slots = _require_state().slots.get(page.file.src_uri)
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    """Give the BibTeX and BibLaTeX exports their text (MkDocs writes files next)."""
+    state = _require_state()
+    for name, text in _engine_result(state.exports, state).items():
+        state.export_files[name].content_string = text
+    return env
+
+
+# Before the search plugin (priority 0) reads the page: the citations are searchable.
+@event_priority(100)
+def _fill_before_search(context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> dict[str, Any]:
+    """Fill the citations (on the Sources page, the lists of sources); MkDocs validates
+    links to the anchors of every placeholder."""
+    state = _require_state()
+    _fill_every_page(state)
+    uri = page.file.src_uri
+    slots = state.slots.get(uri)
     if slots is None:
-        return html
+        return context
+    if uri == state.settings.sources_page and state.sources_listing is not None:
+        fill_sources(state.sources_listing, state.styled, state.backlinks, _url_from(page, state), slots)
+    else:
+        page.meta["citation_meta"] = _citation_meta(page, config, state.cited_on.get(uri, []), state)
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= slots.ids
-    return slots.fill(html, searched_only=True)
+    page.content = slots.fill(page.content or "", searched_only=True)
+    return context
 
 
-# After the search plugin (priority 0) has indexed the page, before the safety hook
-# (-100) checks the content: the References list and "Cite this page" are excluded
-# from search, so search need not parse them on every page.
+# After the search plugin has indexed the page, before the safety hook (-100) checks
+# the content: the References list and "Cite this page" are excluded from search, so
+# search need not parse them on every page.
 @event_priority(-50)
-def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+def _fill_after_search(context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                       nav: Navigation) -> dict[str, Any]:
     """Fill the blocks that search skips."""
     slots = _require_state().slots.pop(page.file.src_uri, None)
     if slots is not None and page.content is not None:
         page.content = slots.fill(page.content)
     return context
+
+
+on_page_context = CombinedEvent(_fill_before_search, _fill_after_search)
 
 
 # Helper functions
@@ -230,35 +255,69 @@ def _find_clusters(file: File, source: str, state: _BuildState) -> list[Cluster]
                           f"'{error.key}' — {fix}") from None
 
 
-def _engine_message(error: EngineError, pages, clusters: dict[str, list[Cluster]], state: _BuildState) -> str:
+def _start_engine(state: _BuildState) -> None:
+    """Format every cluster and write the BibTeX exports in two threads (each a Pandoc
+    process). Nothing before the first page's context needs the results, so Markdown
+    conversion and the theme's templates run meanwhile on the other core."""
+    every_cluster = [cluster.engine_text for found in state.clusters.values() for cluster in found]
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="citations")
+    state.formatting = pool.submit(state.engine.format, every_cluster, engine_items(state.bibliography))
+    state.exports = pool.submit(bibtex_exports, state.bibliography, state.engine, PANDOC_EXPORTS)
+    pool.shutdown(wait=False)  # the threads end with their runs
+
+
+def _engine_result(future: Future | None, state: _BuildState):
+    """Wait for one of the engine's runs; its problem as one line."""
+    if future is None:
+        raise PluginError("hooks/mkdocs_citations.py: on_files did not run — list the hook under 'hooks:'")
+    try:
+        return future.result()
+    except EngineError as error:
+        raise PluginError(_engine_message(error, state)) from None
+
+
+def _fill_every_page(state: _BuildState) -> None:
+    """Once per build, when the first page needs it: the engine's results into every
+    page's placeholders, and the backlinks the Sources page lists."""
+    if state.styled is not None:
+        return
+    state.styled = Styled(state.bibliography, _engine_result(state.formatting, state))
+    for uri, placed in state.placed.items():
+        file, source = state.pages[uri]
+        try:
+            sites, state.cited_on[uri] = fill_citations(placed, state.styled)
+        except UnformattedClusterError as error:
+            raise PluginError(
+                f"{shown_file(file, state.config_dir)}:{error.cluster.line}: citation '{error.cluster.text}' "
+                "was added after the pages were read — add it to the page's Markdown file, not in a later hook"
+            ) from None
+        _collect_backlinks(file, source, sites, state)
+
+
+def _engine_message(error: EngineError, state: _BuildState) -> str:
     """The engine's problem as one line, at the first page and line that has the citation."""
-    for file, _ in pages:
-        for cluster in clusters[file.src_uri]:
+    for uri, (file, _) in state.pages.items():
+        for cluster in state.clusters[uri]:
             if error.cluster and cluster.engine_text == error.cluster:
                 return f"{shown_file(file, state.config_dir)}:{cluster.line}: {error.problem} in '{cluster.text}' — {error.fix}"
     entry = f"entry '{error.key}': " if error.key in state.bibliography else ""
     return f"{_bibliography_path(state)}: {entry}{error}"
 
 
-def _rendered_page(markdown: str, page: Page, state: _BuildState) -> RenderedPage:
-    """The rendering from on_files, cut to the Markdown after the front matter; rendered
+def _placed_page(markdown: str, page: Page, state: _BuildState) -> PlacedPage:
+    """The placement from on_files, cut to the Markdown after the front matter; placed
     again only if an earlier hook changed the page's Markdown."""
     read = state.read_pages.pop(page.file.src_uri, None)
     if read is not None and read.source.endswith(markdown):
         offset = len(read.source) - len(markdown)
         if not read.clusters or read.clusters[0].start >= offset:
-            return replace(read.rendered, markdown=read.rendered.markdown[offset:])
+            return replace(read.placed, markdown=read.placed.markdown[offset:])
     try:
-        return render_page(markdown, state.styled)
+        return place_citations(markdown, page_clusters(markdown, state.bibliography))
     except UnknownKeyError as error:
         raise PluginError(f"{shown_file(page.file, state.config_dir)}:{error.line}: unknown citation key "
                           f"'{error.key}' was added after the pages were read — add it to the page's "
                           "Markdown file and the bibliography, not in a later hook") from None
-    except UnformattedClusterError as error:
-        raise PluginError(
-            f"{shown_file(page.file, state.config_dir)}:{error.cluster.line}: citation '{error.cluster.text}' "
-            "was added after the pages were read — add it to the page's Markdown file, not in a later hook"
-        ) from None
 
 
 def _collect_backlinks(file: File, source: str, sites: list[CitationSite], state: _BuildState) -> None:
@@ -271,18 +330,23 @@ def _collect_backlinks(file: File, source: str, sites: list[CitationSite], state
         )
 
 
-def _render_sources_page(markdown: str, page: Page, files: Files, state: _BuildState, slots: HtmlSlots) -> str:
+def _place_sources_list(markdown: str, page: Page, state: _BuildState) -> str:
     if not SOURCES_MARKER.search(markdown):
         log.warning(
             "%s: no '<!-- citations:sources-list -->' marker — add it where the list of "
             "sources should appear", page.file.src_uri,
         )
         return markdown
-    def url_of(page_path: str) -> str:
-        return files.get_file_from_path(page_path).url_relative_to(page.file)
+    slots = state.slots[page.file.src_uri] = HtmlSlots()
+    state.sources_listing = sources_markdown(list(state.bibliography.keys()), state.cited, slots)
+    return SOURCES_MARKER.sub(lambda _: state.sources_listing.markdown, markdown, count=1)
 
-    listing = sources_markdown(state.styled, state.backlinks, url_of, slots)
-    return SOURCES_MARKER.sub(lambda _: listing, markdown, count=1)
+
+def _url_from(page: Page, state: _BuildState):
+    """A page's URL relative to ``page``, from its docs-relative path."""
+    def url_of(page_path: str) -> str:
+        return state.pages[page_path][0].url_relative_to(page.file)
+    return url_of
 
 
 def _page_title(source: str, file: File) -> str:

@@ -223,7 +223,7 @@ def test_unknown_key_added_by_an_earlier_hook_is_one_line(fixture_site):
                           "after the pages were read")
 
 
-def test_references_are_filled_after_search_reads_the_page_and_before_the_safety_check(fixture_site):
+def test_citations_are_filled_for_search_references_after_it_and_all_before_the_safety_check(fixture_site):
     fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nText [@vera-unjust-burden-2018].\n")
     result = fixture_site.build()
     assert result.returncode == 0, result.output
@@ -239,8 +239,7 @@ def test_references_are_filled_after_search_reads_the_page_and_before_the_safety
     from mkdocs.config import load_config
 
     config = load_config(str(fixture_site.config_file()))
-    order = [getattr(handler, "__module__", "") for handler in config.plugins.events["page_context"]]
-    search = next(i for i, name in enumerate(order) if "material.plugins.search" in name)
-    citations = next(i for i, name in enumerate(order) if name.endswith("mkdocs_citations.py"))
-    safety = next(i for i, name in enumerate(order) if name.endswith("mkdocs_safety.py"))
-    assert search < citations < safety, order
+    order = [(getattr(handler, "__module__", "").rsplit("/", 1)[-1], handler.__name__)
+             for handler in config.plugins.events["page_context"]]
+    assert order == [("mkdocs_citations.py", "_fill_before_search"), ("material.plugins.search.plugin", "on_page_context"),
+                     ("mkdocs_citations.py", "_fill_after_search"), ("mkdocs_safety.py", "on_page_context")], order

@@ -183,36 +183,75 @@ def locate_citations(markdown: str, styled: Styled,
     return clusters, sites
 
 
-def render_page(markdown: str, styled: Styled, slots: HtmlSlots | None = None,
-                clusters: list[Cluster] | None = None) -> RenderedPage:
-    """Replace every cluster (found here unless given) with a placeholder for its links
-    and append a References section."""
+@dataclass
+class PlacedPage:
+    """A page's Markdown with a placeholder for every cluster and, when it cites
+    anything, a References section whose list is a placeholder too. Made before the
+    engine has run: ``fill_citations`` puts the HTML in once it has."""
+
+    markdown: str
+    source: str                 # the text the clusters were found in (their offsets and lines)
+    clusters: list[Cluster]
+    slots: HtmlSlots
+    cluster_slots: list[int] = field(default_factory=list)
+    references_slot: int | None = None
+
+    @property
+    def cited_keys(self) -> set[str]:
+        return {key for cluster in self.clusters for key in cluster.keys}
+
+
+def place_citations(markdown: str, clusters: list[Cluster], slots: HtmlSlots | None = None) -> PlacedPage:
+    """Replace every cluster with a placeholder and append a References section."""
     slots = slots or HtmlSlots()
-    clusters, sites = locate_citations(markdown, styled, clusters)
-    anchors = iter(sites)
+    placed = PlacedPage("", markdown, clusters, slots)
     pieces, position = [], 0
     for cluster in clusters:
-        pieces.append(markdown[position:cluster.start])
-        ids = [next(anchors).anchor for _ in styled.link_keys(cluster)]
-        pieces.append(slots.slot(styled.citation_html(cluster, ids), tuple(ids), inline=True))
+        number = slots.reserve(inline=True)
+        pieces += [markdown[position:cluster.start], slots.placeholder(number)]
+        placed.cluster_slots.append(number)
         position = cluster.end
     pieces.append(markdown[position:])
-    cited = styled.ordered(key for cluster in clusters for key in cluster.keys)
-    rendered = RenderedPage("".join(pieces), sites, slots, cited)
-    if cited:
-        rendered.markdown = rendered.markdown.rstrip("\n") + "\n\n" + references_section(cited, styled, slots)
-    return rendered
+    placed.markdown = "".join(pieces)
+    if clusters:
+        # data-search-exclude: Material's search skips the section; the reference text would
+        # otherwise be indexed once per citing page as well as on the Sources page.
+        placed.references_slot = slots.reserve(searched=False)
+        placed.markdown = (placed.markdown.rstrip("\n") + "\n\n## References { #references data-search-exclude }\n\n"
+                           + slots.placeholder(placed.references_slot) + "\n")
+    return placed
 
 
-def references_section(keys: list[str], styled: Styled, slots: HtmlSlots) -> str:
-    """Markdown heading (for the table of contents) plus the HTML list, in the style's order."""
-    ordered = styled.ordered(keys)
-    items = "\n".join(f'<li id="{reference_anchor(key)}">{styled.reference_html(key)}</li>' for key in ordered)
-    # data-search-exclude: Material's search skips the section; the reference text would
-    # otherwise be indexed once per citing page as well as on the Sources page.
-    listing = f'<ul class="references" data-search-exclude>\n{items}\n</ul>'
-    placeholder = slots.slot(listing, tuple(reference_anchor(key) for key in ordered), searched=False)
-    return f"## References {{ #references data-search-exclude }}\n\n{placeholder}\n"
+def fill_citations(placed: PlacedPage, styled: Styled) -> tuple[list[CitationSite], list[str]]:
+    """Give the page's placeholders their HTML; return its citation sites and the keys
+    it cites in the style's order. Raises ``UnformattedClusterError`` for a cluster the
+    engine was not given."""
+    _, sites = locate_citations(placed.source, styled, placed.clusters)
+    anchors = iter(sites)
+    for cluster, number in zip(placed.clusters, placed.cluster_slots):
+        ids = [next(anchors).anchor for _ in styled.link_keys(cluster)]
+        placed.slots.fill_in(number, styled.citation_html(cluster, ids), ids)
+    cited = styled.ordered(placed.cited_keys)
+    if placed.references_slot is not None:
+        placed.slots.fill_in(placed.references_slot, references_html(cited, styled),
+                             [reference_anchor(key) for key in cited])
+    return sites, cited
+
+
+def render_page(markdown: str, styled: Styled, slots: HtmlSlots | None = None,
+                clusters: list[Cluster] | None = None) -> RenderedPage:
+    """``place_citations`` and ``fill_citations`` in one step (clusters found here unless given)."""
+    clusters = page_clusters(markdown, styled.bibliography) if clusters is None else clusters
+    placed = place_citations(markdown, clusters, slots)
+    sites, cited = fill_citations(placed, styled)
+    return RenderedPage(placed.markdown, sites, placed.slots, cited)
+
+
+def references_html(keys: list[str], styled: Styled) -> str:
+    """The References list, in the style's order."""
+    items = "\n".join(f'<li id="{reference_anchor(key)}">{styled.reference_html(key)}</li>'
+                      for key in styled.ordered(keys))
+    return f'<ul class="references" data-search-exclude>\n{items}\n</ul>'
 
 
 def _archive_html(entry: dict) -> str:

@@ -31,17 +31,32 @@ class HtmlSlots:
         self.pieces: list[str] = []
         self.ids: set[str] = set()
         self.unsearched: set[int] = set()  # pieces search skips, filled after it reads the page
+        self.inline: set[int] = set()      # pieces inside a paragraph (a word, not a comment)
 
     def slot(self, html: str, ids: tuple[str, ...] = (), inline: bool = False, searched: bool = True) -> str:
         """A placeholder for ``html``; ``ids`` are the anchors it carries. ``searched=False``:
         a block the search index excludes (``data-search-exclude``), which ``fill`` can
         leave in place until the search plugin has read the page."""
-        self.pieces.append(html)
-        self.ids.update(ids)
+        number = self.reserve(inline, searched)
+        self.fill_in(number, html, ids)
+        return self.placeholder(number)
+
+    def reserve(self, inline: bool = False, searched: bool = True) -> int:
+        """A slot whose HTML comes later (``fill_in``): the Markdown can be made before it."""
+        self.pieces.append("")
         number = len(self.pieces) - 1
+        if inline:
+            self.inline.add(number)
         if not searched:
             self.unsearched.add(number)
-        return f"citation{self.token}n{number}z" if inline else f"<!--citations-{self.token}:{number}-->"
+        return number
+
+    def fill_in(self, number: int, html: str, ids=()) -> None:
+        self.pieces[number] = html
+        self.ids.update(ids)
+
+    def placeholder(self, number: int) -> str:
+        return f"citation{self.token}n{number}z" if number in self.inline else f"<!--citations-{self.token}:{number}-->"
 
     def fill(self, html: str, searched_only: bool = False) -> str:
         """The converted page with every placeholder replaced by its HTML (with

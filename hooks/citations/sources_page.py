@@ -20,31 +20,45 @@ class Backlink:
     anchor: str
 
 
-def sources_markdown(styled: Styled, backlinks: dict[str, list[Backlink]], url_of: Callable[[str], str],
-                     slots: HtmlSlots) -> str:
-    """Markdown for the Sources page: cited entries, then uncited ones as Further reading.
+@dataclass
+class SourcesListing:
+    """The Sources page's Markdown: headings, and a placeholder for each list of entries
+    (cited ones, then uncited ones as Further reading), filled by ``fill_sources``."""
 
-    The headings are Markdown (the table of contents reads them); each list of entries
-    is one HTML placeholder in ``slots``, filled in after conversion, so Markdown never
-    reads hundreds of entries. ``url_of`` turns a page's docs-relative path into its URL
-    relative to the Sources page; the post-build link check checks every backlink and
-    its anchor.
-    """
-    keys = styled.ordered(styled.bibliography.keys())  # the style's bibliography order
-    cited = [key for key in keys if backlinks.get(key)]
-    uncited = [key for key in keys if not backlinks.get(key)]
-    parts = ["## Cited on this site { #cited }\n", _entries_slot(cited, styled, backlinks, url_of, slots)]
+    markdown: str
+    cited: list[str]
+    uncited: list[str]
+    cited_slot: int
+    uncited_slot: int | None
+
+
+def sources_markdown(keys: list[str], cited: set[str], slots: HtmlSlots) -> SourcesListing:
+    """Markdown for the Sources page. The headings are Markdown (the table of contents
+    reads them); each list of entries is one HTML placeholder, so Markdown never reads
+    hundreds of entries, and it can be made before the citation engine has run."""
+    cited_keys = [key for key in keys if key in cited]
+    uncited = [key for key in keys if key not in cited]
+    cited_slot = slots.reserve()
+    parts = ["## Cited on this site { #cited }\n", slots.placeholder(cited_slot) + "\n"]
+    uncited_slot = None
     if uncited:
-        parts.append("## Further reading { #further-reading }\n")
-        parts.append("Sources in the bibliography that no page cites yet.\n")
-        parts.append(_entries_slot(uncited, styled, {}, url_of, slots))
-    return "\n".join(parts)
+        uncited_slot = slots.reserve()
+        parts += ["## Further reading { #further-reading }\n", "Sources in the bibliography that no page cites yet.\n",
+                  slots.placeholder(uncited_slot) + "\n"]
+    return SourcesListing("\n".join(parts), cited_keys, uncited, cited_slot, uncited_slot)
 
 
-def _entries_slot(keys: list[str], styled: Styled, backlinks: dict[str, list[Backlink]],
-                  url_of: Callable[[str], str], slots: HtmlSlots) -> str:
-    entries = "\n".join(_entry_html(key, styled, backlinks.get(key, []), url_of) for key in keys)
-    return slots.slot(entries, tuple(reference_anchor(key) for key in keys)) + "\n"
+def fill_sources(listing: SourcesListing, styled: Styled, backlinks: dict[str, list[Backlink]],
+                 url_of: Callable[[str], str], slots: HtmlSlots) -> None:
+    """Each list's entries in the style's bibliography order, with "Cited on" backlinks.
+    ``url_of`` turns a page's docs-relative path into its URL relative to the Sources
+    page; the post-build link check checks every backlink and its anchor."""
+    for keys, number in ((listing.cited, listing.cited_slot), (listing.uncited, listing.uncited_slot)):
+        if number is None:
+            continue
+        ordered = styled.ordered(keys)
+        html = "\n".join(_entry_html(key, styled, backlinks.get(key, []), url_of) for key in ordered)
+        slots.fill_in(number, html, [reference_anchor(key) for key in ordered])
 
 
 def _entry_html(key: str, styled: Styled, links: list[Backlink], url_of: Callable[[str], str]) -> str:
