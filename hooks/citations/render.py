@@ -228,7 +228,7 @@ def fill_citations(placed: PlacedPage, styled: Styled) -> tuple[list[CitationSit
     engine was not given."""
     _, sites = locate_citations(placed.source, styled, placed.clusters)
     anchors = iter(sites)
-    for cluster, number in zip(placed.clusters, placed.cluster_slots):
+    for cluster, number in zip(placed.clusters, placed.cluster_slots, strict=True):
         ids = [next(anchors).anchor for _ in styled.link_keys(cluster)]
         placed.slots.fill_in(number, styled.citation_html(cluster, ids), ids)
     cited = styled.ordered(placed.cited_keys)
