@@ -19,6 +19,7 @@ Order of work in a build:
    never passes through Markdown) and collect the Sources page's backlinks; then fill
    this page's citations and tell MkDocs about the anchors it carries. After search:
    References and "Cite this page", which search excludes, so it need not parse them.
+6. ``on_post_build``: the same wait, for a build in which no page's context ran.
 """
 
 from __future__ import annotations
@@ -223,6 +224,11 @@ def _fill_after_search(context: dict[str, Any], *, page: Page, config: MkDocsCon
 
 
 on_page_context = CombinedEvent(_fill_before_search, _fill_after_search)
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Wait for the engine even if no page did, so its problems always stop the build."""
+    _fill_every_page(_require_state())
 
 
 # Helper functions

@@ -243,3 +243,17 @@ def test_citations_are_filled_for_search_references_after_it_and_all_before_the_
              for handler in config.plugins.events["page_context"]]
     assert order == [("mkdocs_citations.py", "_fill_before_search"), ("material.plugins.search.plugin", "on_page_context"),
                      ("mkdocs_citations.py", "_fill_after_search"), ("mkdocs_safety.py", "on_page_context")], order
+
+
+def test_an_engine_problem_stops_a_build_in_which_no_page_waited_for_the_engine(fixture_site):
+    # The engine runs beside MkDocs and pages wait for it in their context; with no
+    # pages at all, on_post_build still waits, so its problem is not lost.
+    fixture_site.bibliography(MINIMAL_BIBLIOGRAPHY + "- id: call-2021\n  type: personal_communication\n"
+                              "  title: A call\n  author: [{family: Voice, given: Val}]\n  issued: \"2021\"\n"
+                              "  custom: {confidence: verified}\n")
+    for page in fixture_site.docs.glob("*.md"):
+        page.unlink()
+    fixture_site.hooks = ["mkdocs_citations.py"]
+    assert_one_line_error(fixture_site.build(strict=False),
+                          "docs/_data/bibliography.yaml: entry 'call-2021': Pandoc: Bibliography entry with no "
+                          "printed form: call-2021")
