@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
@@ -93,7 +93,7 @@ class _BuildState:
         self.pages: dict[str, tuple[File, str]] = {}      # every page and its text, as on_files read it
         self.clusters: dict[str, list[Cluster]] = {}      # per page, as on_files found them
         self.cited: set[str] = set()                      # every key any page cites
-        self.read_pages: dict[str, _ReadPage] = {}        # per page, from on_files to on_page_markdown
+        self.read_pages: dict[str, PlacedPage] = {}       # per page, placed in on_files, for on_page_markdown
         self.placed: dict[str, PlacedPage] = {}           # per page, from on_page_markdown
         self.slots: dict[str, HtmlSlots] = {}             # per page, until its last placeholder is filled
         self.sources_listing: SourcesListing | None = None
@@ -103,16 +103,6 @@ class _BuildState:
         self.styled: Styled | None = None
         self.cited_on: dict[str, list[str]] = {}          # per page, the keys it cites in the style's order
         self.backlinks: dict[str, list[Backlink]] = {}
-
-
-@dataclass(frozen=True)
-class _ReadPage:
-    """A page as on_files read it, its citations already placed: on_page_markdown reuses
-    that instead of finding them a second time."""
-
-    source: str
-    clusters: list[Cluster]
-    placed: PlacedPage
 
 
 _state: _BuildState | None = None
@@ -156,9 +146,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                 "(it is listed under Further reading until then)",
                 _bibliography_path(state), key, key,
             )
-    for uri, (_, source) in state.pages.items():
-        found = state.clusters[uri]
-        state.read_pages[uri] = _ReadPage(source, found, place_citations(source, found))
+    state.read_pages = {uri: place_citations(source, state.clusters[uri]) for uri, (_, source) in state.pages.items()}
     files.append(File.generated(config, "bibliography.json", content=to_csl_json(state.bibliography)))
     files.append(File.generated(config, "bibliography.ris", content=to_ris(state.bibliography)))
     for name in PANDOC_EXPORTS:  # their text comes from the engine, in on_env
@@ -317,7 +305,7 @@ def _placed_page(markdown: str, page: Page, state: _BuildState) -> PlacedPage:
     if read is not None and read.source.endswith(markdown):
         offset = len(read.source) - len(markdown)
         if not read.clusters or read.clusters[0].start >= offset:
-            return replace(read.placed, markdown=read.placed.markdown[offset:])
+            return replace(read, markdown=read.markdown[offset:])
     try:
         return place_citations(markdown, page_clusters(markdown, state.bibliography))
     except UnknownKeyError as error:
