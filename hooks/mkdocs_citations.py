@@ -17,8 +17,9 @@ Order of work in a build:
 5. ``on_page_context``, before the search plugin: wait for the engine once, put its HTML
    in every page's placeholders (Pandoc's HTML, with bibliography text escaped; it
    never passes through Markdown) and collect the Sources page's backlinks; then fill
-   this page's citations and tell MkDocs about the anchors it carries. After search:
-   References and "Cite this page", which search excludes, so it need not parse them.
+   this page's citations (search reads them as text) and tell MkDocs about the anchors
+   they carry. After search: the citations' links, and References and "Cite this page",
+   which search excludes, so its parser reads none of their markup.
 6. ``on_post_build``: the same wait, for a build in which no page's context ran.
 """
 
@@ -96,6 +97,8 @@ class _BuildState:
         self.read_pages: dict[str, PlacedPage] = {}       # per page, placed in on_files, for on_page_markdown
         self.placed: dict[str, PlacedPage] = {}           # per page, from on_page_markdown
         self.slots: dict[str, HtmlSlots] = {}             # per page, until its last placeholder is filled
+        self.for_search: dict[str, tuple[str, str]] = {}  # per page, while search reads it: (HTML with
+        #                                                   placeholders, the search view given to search)
         self.sources_listing: SourcesListing | None = None
         self.formatting: Future[Formatted] | None = None  # the engine's runs, beside MkDocs' own work
         self.exports: Future[dict[str, str]] | None = None
@@ -194,20 +197,33 @@ def _fill_before_search(context: dict[str, Any], *, page: Page, config: MkDocsCo
         page.meta["citation_meta"] = _citation_meta(page, config, state.cited_on.get(uri, []), state)
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= slots.ids
-    page.content = slots.fill(page.content or "", searched_only=True)
+    html = page.content or ""
+    page.content = slots.fill(html, for_search=True)
+    state.for_search[uri] = (html, page.content)
     return context
 
 
 # After the search plugin has indexed the page, before the safety hook (-100) checks
-# the content: the References list and "Cite this page" are excluded from search, so
-# search need not parse them on every page.
+# the content. Search read each citation as its text, and skipped the References list
+# and "Cite this page" (excluded from search), so its pure-Python parser read neither.
 @event_priority(-50)
 def _fill_after_search(context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                        nav: Navigation) -> dict[str, Any]:
-    """Fill the blocks that search skips."""
-    slots = _require_state().slots.pop(page.file.src_uri, None)
-    if slots is not None and page.content is not None:
-        page.content = slots.fill(page.content)
+    """Fill every placeholder with its HTML."""
+    state = _require_state()
+    uri = page.file.src_uri
+    slots = state.slots.pop(uri, None)
+    html, search_view = state.for_search.pop(uri, (None, None))
+    if slots is None or html is None:
+        return context
+    if page.content is not search_view and search_view != html:
+        raise PluginError(f"{shown_file(page.file, state.config_dir)}: a plugin changed the page's HTML while the search "
+                          "index read it, so "
+                          "hooks/mkdocs_citations.py cannot put the citations' links in — give that plugin's "
+                          "on_page_context a priority above 100 or below -50")
+    # Unchanged, the page is filled from before its search view; changed by a plugin when
+    # search had read nothing in a light form, it is filled as it now is.
+    page.content = slots.fill(html if page.content is search_view else page.content or "")
     return context
 
 

@@ -291,3 +291,49 @@ def test_slots_fill_only_their_own_placeholders():
     assert filled == f"<p><span>A</span></p>\n<ul></ul>\n|{foreign}|{out_of_range}"
     assert not slots.unfilled(filled)
     assert other.fill(filled) == "<p><span>A</span></p>\n<ul></ul>\n|<b>other page</b>|" + out_of_range
+
+
+def _search_sections(html: str) -> list[tuple[str | None, str, str]]:
+    """What Material's search plugin indexes of ``html`` (its own parser)."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(section.id, "".join(section.title), "".join(section.text)) for section in parser.data]
+
+
+# Where a citation can sit: after text, after a tag and a line break, in a heading, at
+# the end of a paragraph, inside code-free inline formatting.
+SEARCH_CONTEXTS = ["<p>Text {c}.</p>", "<ul>\n<li><em>Desk Review</em>\n    {c}</li>\n</ul>",
+                   '<h2 id="s">Section {c}</h2>\n<p>x</p>', "<p>{c}\n</p>", "<p><strong>Bold</strong> {c} <em>x</em></p>"]
+
+
+@pytest.mark.parametrize("fixture", ["apa", "small"])
+def test_search_reads_each_citation_as_the_page_shows_it(fixture, request, bibliography, clusters):
+    # The search index is built from the light form (no links, no tooltips); Material's
+    # own parser must make the same index of it as of the page's real markup.
+    if fixture == "apa":
+        styled, _ = request.getfixturevalue("apa")
+        found = [cluster for text in clusters for cluster in page_clusters(text, bibliography)]
+    else:
+        styled, page = request.getfixturevalue("small")
+        found = page_clusters(page, styled.bibliography)
+    assert found
+    for cluster in found:
+        anchors = [f"cite-{n}" for n, _ in enumerate(styled.link_keys(cluster))]
+        shown, searched = styled.citation_html(cluster, anchors), styled.citation_search_form(cluster)
+        assert "<a " in shown and "<a " not in searched and "title=" not in searched
+        for context in SEARCH_CONTEXTS:
+            assert _search_sections(context.format(c=searched)) == _search_sections(context.format(c=shown)), (
+                context, shown)
+
+
+def test_slots_give_search_the_light_form_and_leave_what_it_skips():
+    slots = HtmlSlots()
+    citation, references = slots.reserve(inline=True), slots.reserve(searched=False)
+    slots.fill_in(citation, '<span class="citation"><a href="#ref-a">A</a></span>', ["cite-a-1"], "<!---->A<!---->")
+    slots.fill_in(references, "<ul><li>A.</li></ul>")
+    html = f"<p>{slots.placeholder(citation)}</p>\n{slots.placeholder(references)}"
+    assert slots.fill(html, for_search=True) == f"<p><!---->A<!----></p>\n{slots.placeholder(references)}"
+    assert slots.fill(html) == '<p><span class="citation"><a href="#ref-a">A</a></span></p>\n<ul><li>A.</li></ul>'

@@ -245,6 +245,35 @@ def test_citations_are_filled_for_search_references_after_it_and_all_before_the_
                      ("mkdocs_citations.py", "_fill_after_search"), ("mkdocs_safety.py", "on_page_context")], order
 
 
+def _with_rewriting_hook(fixture_site, page: str) -> None:
+    """A hook that changes one page's HTML at the search plugin's priority."""
+    hook = fixture_site.root / "rewriting_hook.py"
+    hook.write_text("def on_page_context(context, page, **kwargs):\n"
+                    f"    if page.file.src_uri == {page!r}:\n        page.content = page.content + '<p>x</p>'\n"
+                    "    return context\n", encoding="utf-8")
+    fixture_site.hooks = [*fixture_site.hooks, str(hook)]
+
+
+def test_a_plugin_that_changes_the_html_while_search_reads_it_is_named(fixture_site):
+    # Search reads the citations as text; their links go back in after it. A plugin that
+    # rewrote the page in between would lose them, so the build stops and says how to order it.
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nText [@vera-unjust-burden-2018].\n")
+    _with_rewriting_hook(fixture_site, "values.md")
+    assert_one_line_error(fixture_site.build(), "docs/values.md: a plugin changed the page's HTML while the search "
+                          "index read it, so hooks/mkdocs_citations.py cannot put the citations' links in — give "
+                          "that plugin's on_page_context a priority above 100 or below -50")
+
+
+def test_a_page_without_citations_keeps_what_a_plugin_changed_while_search_read_it(fixture_site):
+    fixture_site.page("plain.md", "---\ntitle: Plain\n---\n\n# Plain\n\nText without citations.\n")
+    _with_rewriting_hook(fixture_site, "plain.md")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    plain = result.page("plain/index.html")
+    assert "<p>Text without citations.</p>" in plain and "<summary>Cite this page</summary>" in plain
+    assert plain.count("<p>x</p>") == 1 and "</details><p>x</p>" in plain
+
+
 def test_an_engine_problem_stops_a_build_in_which_no_page_waited_for_the_engine(fixture_site):
     # The engine runs beside MkDocs and pages wait for it in their context; with no
     # pages at all, on_post_build still waits, so its problem is not lost.

@@ -20,6 +20,8 @@ from citations.syntax import Cluster, find_citations, mask_code
 
 # Pandoc's link from a citation to its entry (html5 writer, link-citations: true).
 CITATION_LINK = re.compile(r'<a href="#ref-(?P<key>[^"]*)" role="doc-biblioref">(?P<text>.*?)</a>', re.DOTALL)
+# Pandoc's wrapper of one cluster (the engine checks there is exactly one per cluster).
+CITATION_SPAN = re.compile(r'<span class="citation" data-cites="[^"<>]*">(?P<inner>.*)</span>', re.DOTALL)
 ENTRY_LINK = re.compile(r'<a href="')
 PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
 STATUS_LABELS = {"verified": "Verified", "likely": "Partly verified", "unknown": "Not verified"}
@@ -123,14 +125,30 @@ class Styled:
 
         return CITATION_LINK.sub(link, self._cluster_html(cluster))
 
+    def citation_search_form(self, cluster: Cluster) -> str:
+        """The cluster as Material's search reads it: the same text and formatting without
+        the span and links, whose tags and tooltips search reads only to drop (its parser is
+        pure Python). Empty comments stand where the span's tags were: search ends a run of
+        text at a tag, and collapses a run that is only whitespace, so the index is the same."""
+        def link(match: re.Match) -> str:
+            mark = self.status_mark_text(unescape(match["key"]))
+            return match["text"] + (f" {mark}" if mark else "")
+
+        html = CITATION_LINK.sub(link, self._cluster_html(cluster))
+        wrapper = CITATION_SPAN.fullmatch(html)
+        return f"<!---->{wrapper['inner']}<!---->" if wrapper else html
+
     def status_mark_html(self, key: str) -> str:
         """Beside an in-text citation of a source that is not fully verified: a short
         mark that says so in words (not by colour or a symbol alone)."""
-        confidence = self.confidence(key)
-        if confidence == "verified":
+        mark = self.status_mark_text(key)
+        if not mark:
             return ""
-        return (f'<span class="citation-status citation-status--{confidence}">'
-                f"[{STATUS_LABELS[confidence].lower()}]</span>")
+        return f'<span class="citation-status citation-status--{self.confidence(key)}">{mark}</span>'
+
+    def status_mark_text(self, key: str) -> str:
+        confidence = self.confidence(key)
+        return "" if confidence == "verified" else f"[{STATUS_LABELS[confidence].lower()}]"
 
     def reference_html(self, key: str) -> str:
         """The entry as the style writes it, its links marked, the archived copy and the
@@ -230,7 +248,7 @@ def fill_citations(placed: PlacedPage, styled: Styled) -> tuple[list[CitationSit
     anchors = iter(sites)
     for cluster, number in zip(placed.clusters, placed.cluster_slots, strict=True):
         ids = [next(anchors).anchor for _ in styled.link_keys(cluster)]
-        placed.slots.fill_in(number, styled.citation_html(cluster, ids), ids)
+        placed.slots.fill_in(number, styled.citation_html(cluster, ids), ids, styled.citation_search_form(cluster))
     cited = styled.ordered(placed.cited_keys)
     if placed.references_slot is not None:
         placed.slots.fill_in(placed.references_slot, references_html(cited, styled),

@@ -32,6 +32,7 @@ class HtmlSlots:
         self.ids: set[str] = set()
         self.unsearched: set[int] = set()  # pieces search skips, filled after it reads the page
         self.inline: set[int] = set()      # pieces inside a paragraph (a word, not a comment)
+        self.search_forms: dict[int, str] = {}  # what search reads of a piece, when lighter than its HTML
 
     def slot(self, html: str, ids: tuple[str, ...] = (), inline: bool = False, searched: bool = True) -> str:
         """A placeholder for ``html``; ``ids`` are the anchors it carries. ``searched=False``:
@@ -51,18 +52,23 @@ class HtmlSlots:
             self.unsearched.add(number)
         return number
 
-    def fill_in(self, number: int, html: str, ids=()) -> None:
+    def fill_in(self, number: int, html: str, ids=(), search_form: str | None = None) -> None:
+        """``search_form``: the piece as the search index reads it (the same text and the
+        formatting search keeps, without the tags it skips), given to search instead."""
         self.pieces[number] = html
         self.ids.update(ids)
+        if search_form is not None:
+            self.search_forms[number] = search_form
 
     def placeholder(self, number: int) -> str:
         return f"citation{self.token}n{number}z" if number in self.inline else f"<!--citations-{self.token}:{number}-->"
 
-    def fill(self, html: str, searched_only: bool = False) -> str:
-        """The converted page with every placeholder replaced by its HTML (with
-        ``searched_only``, the unsearched blocks stay placeholders)."""
+    def fill(self, html: str, for_search: bool = False) -> str:
+        """The converted page with every placeholder replaced by its HTML. ``for_search``:
+        the page as the search index should read it: pieces in their search form, the
+        unsearched blocks still placeholders (search skips comments)."""
         def piece(match: re.Match) -> str:
-            html = self._piece(match, searched_only)
+            html = self._piece(match, for_search)
             return match.group() if html is None else html
 
         return PLACEHOLDER.sub(piece, html)
@@ -70,10 +76,12 @@ class HtmlSlots:
     def unfilled(self, html: str) -> bool:
         return any(self._piece(match) is not None for match in PLACEHOLDER.finditer(html))
 
-    def _piece(self, match: re.Match, searched_only: bool = False) -> str | None:
+    def _piece(self, match: re.Match, for_search: bool = False) -> str | None:
         if self.token not in (match["block"], match["inline"]):
             return None
         number = int(match["b"] or match["i"])
-        if number >= len(self.pieces) or (searched_only and number in self.unsearched):
+        if number >= len(self.pieces):
             return None
+        if for_search:
+            return None if number in self.unsearched else self.search_forms.get(number, self.pieces[number])
         return self.pieces[number]
