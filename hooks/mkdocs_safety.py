@@ -9,7 +9,14 @@
 - ``on_post_page`` / ``on_post_template``: the finished page is parsed once; anything
   beyond the allowlist stops the build; ``rel="noreferrer"`` goes on every outbound link;
   the hash-based Content-Security-Policy ``<meta>`` goes right after ``<meta charset>``.
-- ``on_post_build``: the ``_headers`` file with the full policy for Netlify/Cloudflare Pages.
+- ``on_post_build`` (first): the results of every check, then the ``_headers`` file with
+  the full policy for Netlify/Cloudflare Pages.
+
+Both checks (``survivor_safety.page_checks``) run in a worker process beside the build
+(``worker_process``) while MkDocs renders the next page. MkDocs then writes a stand-in
+for each page, and the checked page replaces it once its check has passed; a page that
+fails is never written. Under `mkdocs serve`, and where no worker can be forked, the
+checks run inline and stop the build at the page itself.
 
 The quick-exit markup and script live in ``overrides/`` (``main.html`` and
 ``assets/javascripts/quick-exit.js``).
@@ -24,20 +31,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from concurrent.futures.process import BrokenProcessPool
+
 import built_pages
 from extra_settings import load_extra_settings, shown_file
-from html_elements import elements
-from link_check.html_scan import scan_tree
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import write_file
 from survivor_safety.content_notes import SKIP_TO, content_note_markdown, insert_after_title
 from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
-from survivor_safety.html_rules import content_violations, page_violations, parse_document, parse_fragment
-from survivor_safety.links import add_noreferrer
+from survivor_safety.page_checks import CheckedContent, SecuredPage, check_content, secure_page
+from worker_process import OrderedChecks, can_fork
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -59,10 +67,12 @@ class SafetyConfig(base.Config):
 class _BuildState:
     """Per-build data; reset in on_config because `mkdocs serve` keeps this module loaded."""
 
-    def __init__(self, settings: SafetyConfig, site_host: str, config_dir: str) -> None:
+    def __init__(self, settings: SafetyConfig, site_host: str, config_dir: str, checks: OrderedChecks) -> None:
         self.settings = settings
         self.site_host = site_host
         self.config_dir = config_dir
+        self.checks = checks
+        self.problem: str | None = None  # the first check that failed (in the worker): raised after the pages
         self.env: Environment | None = None
         # The theme's inline scripts, keyed by (template, base_url): they depend on both.
         self.theme_hashes: dict[tuple[str, str], set[str]] = {}
@@ -72,6 +82,8 @@ class _BuildState:
 
 _state: _BuildState | None = None
 _serving = False
+# What MkDocs writes for a page until its check has passed (never a page that failed).
+STAND_IN = "<!-- this page is written once its safety check has passed -->\n"
 
 
 # Hooks
@@ -91,7 +103,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _check_exit_destination(settings.quick_exit_url, config.site_url)
     config.extra["survivor_safety"] = dict(settings)  # templates read the validated values
     site_host = urlsplit(config.site_url or "").hostname or ""
-    _state = _BuildState(settings, site_host, str(Path(config.config_file_path).parent))
+    if _state is not None:
+        _state.checks.close()  # a previous build that stopped early
+    _state = _BuildState(settings, site_host, str(Path(config.config_file_path).parent),
+                         OrderedChecks(in_worker=can_fork() and not _serving))
     return config
 
 
@@ -133,7 +148,10 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     """Check the page's content against the content rules; derive this page's allowed
     inline scripts from the template alone."""
     state = _require_state()
-    _check_content(page.content or "", page, state)
+    note = page.meta.get("content_note")
+    skip_to = note.get("skip_to") if isinstance(note, dict) else None
+    _submit(state, lambda checked: _content_checked(checked, page, state), check_content,
+            page.content or "", state.site_host, skip_to or "")
     template = page.meta.get("template") or "main.html"
     state.page_hashes[page.file.src_uri] = _theme_script_hashes(template, context, page)
     return context
@@ -154,7 +172,8 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """Check the finished page against the allowlist, then secure its links and policy."""
     state = _require_state()
     return _secure_page(output, state.page_hashes.get(page.file.src_uri, set()),
-                        lambda: (_shown_path(page, state), _source_text(page)), page.file.dest_uri)
+                        lambda: (_shown_path(page, state), _source_text(page)), page.file.dest_uri,
+                        page.file.abs_dest_path)
 
 
 @event_priority(-100)
@@ -164,16 +183,28 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
         return output_content
     state = _require_state()
     return _secure_page(output_content, state.page_hashes.get(template_name, set()), lambda: (template_name, ""),
-                        template_name)
+                        template_name, str(Path(config.site_dir, template_name)), theme_template=True)
 
 
+# (run first) the link check and every other post-build step read the checked pages
+@event_priority(100)
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Write `_headers` with the full policy, including what a <meta> cannot carry."""
+    """Take every check's result (the checked pages replace their stand-ins), stop on the
+    first problem; then write `_headers` with the full policy, which a <meta> cannot carry."""
     state = _require_state()
+    _finish_checks(state)
+    if state.problem:
+        raise PluginError(state.problem)
     if not state.settings.content_security_policy:
         return
     text = headers_file(policy(sorted(state.script_hashes), for_header=True))
     Path(config.site_dir, "_headers").write_text(text, encoding="utf-8")
+
+
+def on_build_error(*, error: Exception) -> None:
+    """A build stopped elsewhere: stop the worker too."""
+    if _state is not None:
+        _state.checks.close()
 
 
 # Helper functions
@@ -195,20 +226,17 @@ def _check_exit_destination(url: str | None, site_url: str | None) -> None:
                           "the quick exit must leave the site")
 
 
-def _check_content(html: str, page: Page, state: _BuildState) -> None:
+def _content_checked(checked: CheckedContent, page: Page, state: _BuildState) -> None:
     """Refuse what the content rules forbid, read from the HTML a browser will build."""
-    tree = parse_fragment(html)
-    violations = content_violations(tree, state.site_host)
-    missing_skip_target = _missing_skip_target(page, tree)
-    if not violations and not missing_skip_target:
+    if not checked.violations and not checked.missing_skip_target:
         return  # the usual case: the source is read and its path shown only for errors
     source, shown = _source_text(page), _shown_path(page, state)
-    errors = [violation.render(shown, violation.line_in(source)) for violation in violations]
-    if missing_skip_target:
+    errors = [violation.render(shown, violation.line_in(source)) for violation in checked.violations]
+    if checked.missing_skip_target:
         line = source.count("\n", 0, max(source.find("skip_to"), 0)) + 1
-        errors.append(f"{shown}:{line}: 'content_note.skip_to: {missing_skip_target}' is not an id on this page — "
-                      "use the id of a heading below the note (hover the heading and copy its ¶ link)")
-    raise PluginError("\n".join(dict.fromkeys(errors)))
+        errors.append(f"{shown}:{line}: 'content_note.skip_to: {checked.missing_skip_target}' is not an id on this "
+                      "page — use the id of a heading below the note (hover the heading and copy its ¶ link)")
+    _refuse("\n".join(dict.fromkeys(errors)), state)
 
 
 def _parse_content_note(note: Any, page: Page) -> tuple[str, str, str]:
@@ -252,38 +280,71 @@ def _theme_script_hashes(template_name: str, context: dict[str, Any], page: Page
     return state.theme_hashes[key]
 
 
-def _secure_page(html: str, allowed_hashes: set[str], where: Callable[[], tuple[str, str]], dest: str = "") -> str:
-    """Parse once: refuse what is not allowed, add noreferrer, add the policy, and hand
-    the link check its scan of the same parse. ``where`` gives the file to name in
-    errors and its source text (read only when there is an error)."""
+def _secure_page(html: str, allowed_hashes: set[str], where: Callable[[], tuple[str, str]], dest: str = "",
+                 abs_dest: str = "", theme_template: bool = False) -> str:
+    """The finished page, checked (``page_checks.secure_page``) with its policy added.
+    ``where`` gives the file to name in errors and its source text (read only when there
+    is an error); ``dest``, its path in the site, for the link check. With the checks in
+    the worker, the page goes there, MkDocs writes the stand-in, and ``_page_secured``
+    writes the page to ``abs_dest`` once it has passed."""
     state = _require_state()
-    tree = parse_document(html)
-    walked = elements(tree)
-    violations = page_violations(tree, allowed_hashes, state.site_host, walked)
-    if violations:
-        shown, source = where()
-        raise PluginError("\n".join(dict.fromkeys(violation.render(shown, violation.line_in(source))
-                                                   for violation in violations)))
-    # Unchanged, the page is served as written: the browser parses it as checked above.
-    output = tree.html if add_noreferrer(tree, walked) else html
-    if dest:
-        built_pages.record(scan_tree(dest, tree, walked))
-    if not state.settings.content_security_policy or _serving:
-        return output  # the preview server's live reload is inline; `make build` applies the policy
+    secured: list[str] = []
     state.script_hashes.update(allowed_hashes)
+    _submit(state, lambda result: secured.append(_page_secured(result, html, allowed_hashes, where, state,
+                                                                abs_dest, theme_template)),
+            secure_page, html, allowed_hashes, state.site_host, dest)
+    return secured[0] if secured else STAND_IN
+
+
+def _page_secured(result: SecuredPage, html: str, allowed_hashes: set[str], where: Callable[[], tuple[str, str]],
+                  state: _BuildState, abs_dest: str, theme_template: bool) -> str:
+    if result.violations:
+        shown, source = where()
+        _refuse("\n".join(dict.fromkeys(violation.render(shown, violation.line_in(source))
+                                        for violation in result.violations)), state)
+        return STAND_IN
+    if result.scanned is not None:
+        built_pages.record(result.scanned)
+    output = html if result.html is None else result.html
+    if state.settings.content_security_policy and not _serving:  # live reload is inline; `make build` has the policy
+        try:
+            output = insert_csp_meta(output, policy(sorted(allowed_hashes)))
+        except ValueError as error:
+            _refuse(f"{where()[0]}: {error} — keep Material's site_meta block in overrides/main.html", state)
+            return STAND_IN
+    if state.checks.in_worker and state.problem is None:
+        # As MkDocs would have written it (pages: undecodable characters as references).
+        write_file(output.encode("utf-8") if theme_template else output.encode("utf-8", errors="xmlcharrefreplace"),
+                   abs_dest)
+    return output
+
+
+def _submit(state: _BuildState, then: Callable[[Any], None], check: Callable[..., Any], *arguments: Any) -> None:
     try:
-        return insert_csp_meta(output, policy(sorted(allowed_hashes)))
-    except ValueError as error:
-        raise PluginError(f"{where()[0]}: {error} — keep Material's site_meta block in overrides/main.html") from None
+        state.checks.submit(then, check, *arguments)
+    except BrokenProcessPool as error:
+        raise _worker_stopped(error) from None
 
 
-def _missing_skip_target(page: Page, tree: Any) -> str:
-    """The content note's ``skip_to`` when no element on the page has that id, else ""."""
-    note = page.meta.get("content_note")
-    skip_to = note.get("skip_to") if isinstance(note, dict) else None
-    if not skip_to or tree.css_first(f'[id="{skip_to[1:]}"]') is not None:
-        return ""
-    return skip_to
+def _finish_checks(state: _BuildState) -> None:
+    try:
+        state.checks.finish()
+    except BrokenProcessPool as error:
+        raise _worker_stopped(error) from None
+
+
+def _worker_stopped(error: Exception) -> PluginError:
+    return PluginError(f"hooks/mkdocs_safety.py: the worker process that checks finished pages stopped ({error}) — "
+                       "build again; if it stops again, report it with the page last changed")
+
+
+def _refuse(problem: str, state: _BuildState) -> None:
+    """Stop the build on a failed check: at once inline; after the pages with the worker
+    (the page being built now is not the one that failed)."""
+    if not state.checks.in_worker:
+        raise PluginError(problem)
+    if state.problem is None:
+        state.problem = problem
 
 
 def _source_text(page: Page) -> str:

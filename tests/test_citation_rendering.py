@@ -337,3 +337,22 @@ def test_slots_give_search_the_light_form_and_leave_what_it_skips():
     html = f"<p>{slots.placeholder(citation)}</p>\n{slots.placeholder(references)}"
     assert slots.fill(html, for_search=True) == f"<p><!---->A<!----></p>\n{slots.placeholder(references)}"
     assert slots.fill(html) == '<p><span class="citation"><a href="#ref-a">A</a></span></p>\n<ul><li>A.</li></ul>'
+
+
+def test_search_reads_the_sources_list_without_its_backlinks(small):
+    # "Cited on" lists are excluded from search; search is given the entries without
+    # them, which Material's parser must index exactly as it indexes the full list.
+    from citations.sources_page import Backlink, fill_sources, sources_markdown
+
+    styled, _ = small
+    slots = HtmlSlots()
+    listing = sources_markdown(styled.ordered(["hostile", "plain"]), {"hostile", "plain"}, slots)
+    backlinks = {key: [Backlink("values.md", "Values", "Crime & <violence>", f"cite-{key}-1"),
+                       Backlink("index.md", "Home", "", f"cite-{key}-2")] for key in ("hostile", "plain")}
+    fill_sources(listing, styled, backlinks, lambda path: "../" + path.replace(".md", "/"), slots)
+    html = f"<h1>Sources</h1>\n{slots.placeholder(listing.cited_slot)}\n<p>After.</p>"
+    shown, searched = slots.fill(html), slots.fill(html, for_search=True)
+    assert shown.count("Cited on:") == 2 and 'href="../values/#cite-plain-1"' in shown
+    assert "Cited on" not in searched and "<a href=\"../values/" not in searched
+    assert _search_sections(searched) == _search_sections(shown)
+    assert "Doe" in _search_sections(searched)[0][2]  # the entries themselves stay searchable

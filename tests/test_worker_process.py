@@ -1,0 +1,98 @@
+"""The page checks' worker process: results in order, failures re-raised, the same site
+whether the checks run in the worker or inline, and no worker left behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from conftest import assert_one_line_error
+from worker_process import OrderedChecks, can_fork
+
+
+def _fails(value: int) -> int:
+    raise ValueError(f"check failed on {value}")
+
+
+@pytest.mark.parametrize("in_worker", [True, False])
+def test_results_come_back_in_order(in_worker):
+    checks, delivered = OrderedChecks(in_worker), []
+    assert checks.in_worker is in_worker
+    for number in range(50):
+        checks.submit(delivered.append, pow, number, 2)
+    checks.finish()
+    assert delivered == [number ** 2 for number in range(50)]
+    assert not checks.in_worker  # finished: the worker has stopped
+
+
+def test_a_check_that_raises_is_raised_here():
+    checks = OrderedChecks(in_worker=True)
+    checks.submit(lambda _: None, _fails, 7)
+    with pytest.raises(ValueError, match="check failed on 7"):
+        checks.finish()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_that_dies_is_reported_not_waited_for():
+    checks = OrderedChecks(in_worker=True)
+    checks.submit(lambda _: None, os._exit, 3)
+    with pytest.raises(BrokenProcessPool):
+        checks.finish()
+    checks.close()  # closing twice is harmless
+    assert multiprocessing.active_children() == []
+
+
+def _build_in_process(fixture_site, site_dir: Path, in_worker: bool) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(fixture_site.config_file()), site_dir=str(site_dir))
+    safety = next(plugin for name, plugin in config.plugins.items() if name.endswith("mkdocs_safety.py"))
+    safety.can_fork = lambda: in_worker
+    try:
+        build(config)
+    finally:
+        safety.can_fork = can_fork
+
+
+def _files(site_dir: Path) -> dict[str, bytes]:
+    return {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in sorted(site_dir.rglob("*"))
+            if path.is_file()}
+
+
+def test_the_worker_and_inline_checks_write_the_same_site(fixture_site, tmp_path):
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nSee [a report](https://example.org/r) "
+                      "and [the home page](index.md) [@vera-unjust-burden-2018].\n")
+    _build_in_process(fixture_site, tmp_path / "worker", in_worker=True)
+    _build_in_process(fixture_site, tmp_path / "inline", in_worker=False)
+    worker, inline = _files(tmp_path / "worker"), _files(tmp_path / "inline")
+    assert worker.keys() == inline.keys() and "values/index.html" in worker
+    changed = [name for name in worker if worker[name] != inline[name]]
+    assert changed == [], changed
+    values = worker["values/index.html"].decode()
+    assert 'rel="noreferrer"' in values and "Content-Security-Policy" in values  # checked, not the stand-in
+    assert b"safety check has passed" not in b"".join(worker.values())
+    assert multiprocessing.active_children() == []
+
+
+def test_a_page_that_fails_in_the_worker_is_one_line_and_never_written(fixture_site):
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nText.\n\n<script>alert(1)</script>\n")
+    result = fixture_site.build()
+    assert_one_line_error(result, "docs/values.md:9: <script> is not allowed")
+    written = result.site_dir / "values" / "index.html"
+    assert not written.exists() or "alert(1)" not in written.read_text(encoding="utf-8")
+
+
+def test_a_build_that_fails_elsewhere_leaves_no_worker(fixture_site, tmp_path):
+    # The worker is forked in on_config; an unknown citation key stops the build in
+    # on_files, before any page is checked, and on_build_error stops the worker.
+    from mkdocs.exceptions import Abort
+
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nText [@no-such-key].\n")
+    with pytest.raises(Abort):
+        _build_in_process(fixture_site, tmp_path / "site", in_worker=True)
+    assert multiprocessing.active_children() == []
