@@ -5,6 +5,9 @@
 - ``links``: ``rel="noreferrer"`` on every external link, so no site learns which page
   a reader came from.
 - ``content_notes``: the calm, always-visible note placed under a page's title.
+- ``html_rules``: what a page may contain, decided on the parsed HTML.
+- ``page_checks``: the checks of each page (its content, then the finished page) as
+  plain functions of strings, so they run inline or in a worker process.
 
 The quick-exit control itself is theme markup and a script: see ``overrides/``.
 """
