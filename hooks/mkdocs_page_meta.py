@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -24,22 +25,27 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 _repository: dict[str, str] = {}
-_commit_dates: dict[Path, str] = {}
+_commit_dates: Future[dict[Path, str]] | None = None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Validate ``extra.repository`` and read every page's last commit date, once per build."""
+    """Validate ``extra.repository`` and start reading every page's last commit date
+    (one ``git log``, in a thread: MkDocs reads and converts the pages meanwhile)."""
+    global _commit_dates
     _repository.clear()
     _repository.update(_repository_settings(config.extra.get("repository") or {}))
-    _commit_dates.clear()
-    _commit_dates.update(last_commit_dates(Path(config.docs_dir)))
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="git-log")
+    _commit_dates = pool.submit(last_commit_dates, Path(config.docs_dir))
+    pool.shutdown(wait=False)  # the thread ends with its run
     return config
 
 
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     """Give the template the update and review dates and the repository links."""
+    if _commit_dates is None:
+        raise PluginError("hooks/mkdocs_page_meta.py: on_config did not run — list the hook under 'hooks:'")
     source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
-    updated = _commit_dates.get(source.resolve(), "") if source else ""
+    updated = _commit_dates.result().get(source.resolve(), "") if source else ""
     reviewed = page.meta.get("last_reviewed") or ""
     page.meta["last_updated_display"] = _display_date(str(updated)) if updated else ""
     page.meta["last_reviewed_display"] = _display_date(str(reviewed)) if reviewed else ""

@@ -32,7 +32,7 @@ class OrderedChecks:
         self._pending: deque[tuple[Future, Callable[[Any], None]]] = deque()
         if in_worker:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            self._pool.submit(int).result()  # fork now, before any thread of the build starts
+            self._pool.submit(int)  # forks now, before any thread of the build starts
 
     @property
     def in_worker(self) -> bool:
