@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import HOOKS, ROOT, assert_one_line_error
-from link_check.html_scan import scan_html
+from link_check.html_scan import Link, scan_html
 from link_check.internal import check_internal
 from link_servers import LoopbackServer
 
@@ -176,3 +176,18 @@ def test_a_link_checked_once_per_target_still_fails_where_it_leads_nowhere(tmp_p
              for path in ("a/p/index.html", "b/p/index.html", "a/x/index.html")}
     found = [(problem.page, problem.problem) for problem in check_internal(pages, tmp_path)]
     assert found == [("b/p/index.html", "no file 'b/x/index.html' in the built site")]
+
+
+@pytest.mark.parametrize(("url", "key"), [
+    ("../x/", ("a", "x/")), ("../../x/#y", ("", "x/#y")), ("x.html", ("a/b", "x.html")), ("", ("a/b", "")),
+    ("../../../x/", None),  # climbs out of the site: check_link reports it
+    ("/x/", None), ("https://example.org/", None), ("mailto:a@example.org", None),
+    (" ../x/", None), ("../x/\n", None), ("..\\x/", ("a/b", "..\\x/")),
+])
+def test_links_that_reach_the_same_place_share_a_key(url, key):
+    # Material puts the same relative links on every page; one check answers for all
+    # links with a key (the folder a link climbs to, and the rest of it).
+    from link_check.internal import _folders_up, _same_target_key
+
+    assert _same_target_key(Link("a/b/index.html", url), _folders_up("a/b/index.html")) == key
+    assert _same_target_key(Link("a/b/index.html", url, base="docs/"), _folders_up("a/b/index.html")) is None
