@@ -83,6 +83,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     """Check the built site: internal links always, external ones on request."""
     site_dir = Path(config.site_dir)
     pages = _scanned_pages(site_dir)
+    built_pages.clear()  # the scans are all here now; `mkdocs serve` need not keep them between builds
     root = Path(config.config_file_path).parent
     already_reported = _reported_by_mkdocs()
     base_path = urlsplit(config.site_url or "").path or "/"
