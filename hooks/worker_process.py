@@ -5,14 +5,16 @@ MkDocs builds pages one after another on one core. The checks of a finished page
 process can run them meanwhile; their results come back in the order the pages were
 given. The worker is forked, on Linux, before the build starts any thread of its own:
 it starts in milliseconds with every module already imported. Elsewhere (no ``fork``,
-or macOS, where forking is unsafe), each check runs at once in this process instead;
-the results are the same. Plain Python, no MkDocs import.
+or macOS, where forking is unsafe), or when another thread is already running, each
+check runs at once in this process instead; the results are the same. Plain Python, no
+MkDocs import.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,7 +22,11 @@ from typing import Any
 
 
 def can_fork() -> bool:
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    """Whether a worker can be forked safely now: on Linux, and while this process runs
+    no other thread (a fork copies only the calling thread; a lock another thread held
+    would stay locked in the worker)."""
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
 
 
 class OrderedChecks:

@@ -96,3 +96,18 @@ def test_a_build_that_fails_elsewhere_leaves_no_worker(fixture_site, tmp_path):
     with pytest.raises(Abort):
         _build_in_process(fixture_site, tmp_path / "site", in_worker=True)
     assert multiprocessing.active_children() == []
+
+
+def test_no_worker_is_forked_while_another_thread_runs():
+    import threading
+
+    before = can_fork()
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not can_fork()
+    finally:
+        release.set()
+        thread.join()
+    assert can_fork() == before
