@@ -111,3 +111,26 @@ def test_no_worker_is_forked_while_another_thread_runs():
         release.set()
         thread.join()
     assert can_fork() == before
+
+
+def _dies(*arguments) -> None:
+    os._exit(3)  # as a crash in the parser would end the worker
+
+
+def test_a_worker_that_dies_during_a_build_is_one_line(fixture_site, tmp_path, caplog):
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    safety = next(plugin for name, plugin in load_config(str(fixture_site.config_file())).plugins.items()
+                  if name.endswith("mkdocs_safety.py"))
+    checks, safety.secure_page = safety.secure_page, _dies
+    try:
+        with pytest.raises(Abort) as stopped:
+            _build_in_process(fixture_site, tmp_path / "site", in_worker=True)
+    finally:
+        safety.secure_page = checks
+    assert "BuildError" in str(stopped.value)
+    (message,) = [record.getMessage() for record in caplog.records
+                  if record.getMessage().startswith("hooks/mkdocs_safety.py: the worker process")]
+    assert "\n" not in message and "stopped" in message and "build again" in message
+    assert multiprocessing.active_children() == []
