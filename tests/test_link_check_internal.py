@@ -191,3 +191,20 @@ def test_links_that_reach_the_same_place_share_a_key(url, key):
 
     assert _same_target_key(Link("a/b/index.html", url), _folders_up("a/b/index.html")) == key
     assert _same_target_key(Link("a/b/index.html", url, base="docs/"), _folders_up("a/b/index.html")) is None
+
+
+@pytest.mark.parametrize("fragment", ["a", "A", "top", "TOP", "", "%C3%B8", "ø", "a:~:text=x", ":~:text=x", "a#b",
+                                      "a?b", "no-such", "%", "a%20b", "a b"])
+def test_a_link_to_this_page_is_judged_as_the_same_link_through_the_path(fragment, tmp_path):
+    # "#x" takes a short way (most links are to their own page); "index.html#x" from the
+    # same page takes urlsplit and the path: both must give the same verdict.
+    from link_check.internal import check_link
+
+    page = scan_html("a/index.html", '<h2 id="a">A</h2><p id="ø">o</p><p id="%">p</p><p id="a b">q</p><a href="#x">x</a>')
+    pages = {"a/index.html": page}
+    short = check_link(Link("a/index.html", f"#{fragment}"), pages, tmp_path)
+    through_path = check_link(Link("a/index.html", f"index.html#{fragment}"), pages, tmp_path)
+    assert (short is None) == (through_path is None)
+    if short is not None:
+        assert (short.problem, short.target, short.fragment) == (
+            through_path.problem, through_path.target, through_path.fragment)

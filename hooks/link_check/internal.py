@@ -28,6 +28,7 @@ PHONE = re.compile(r"^\+?[0-9][0-9().\- ]{2,30}$")
 IGNORED_SCHEMES = {"data", "sms", "geo"}
 FORBIDDEN_SCHEMES = {"javascript", "file", "vbscript"}
 CLIMBS = re.compile(r"(?:\.\./)*")  # the "../" a relative link starts with
+URL_DROPPED = frozenset("\t\r\n")  # urlsplit removes these anywhere (the URL standard does too)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,11 @@ def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_p
     """Check one link; ``None`` when it is fine or not internal."""
     files = files or SiteFiles(site_dir)
     url = link.url.strip()
+    if url[:1] == "#" and not link.base and link.page in pages and not URL_DROPPED.intersection(url):
+        # A place on this page (tables of contents, permalinks, citations: most links no
+        # other page shares). urlsplit would give the same fragment: all after the "#".
+        fragment = url[1:]
+        return None if indicated_anchor(fragment, pages[link.page].anchors) else _no_anchor(link, link.page, fragment)
     try:
         parts = urlsplit(url)
     except ValueError as error:
@@ -188,11 +194,15 @@ def check_link(link: Link, pages: dict[str, ScannedPage], site_dir: Path, base_p
     if target not in pages and not files.is_file(target):
         return _problem(link, f"no file '{target}' in the built site", "fix the path, or add the page or file")
     if parts.fragment and target in pages and not indicated_anchor(parts.fragment, pages[target].anchors):
-        anchor = unquote(parts.fragment.split(":~:", 1)[0])
-        return InternalProblem(link.page, link.line, link.url, f"'{target}' has no anchor '#{anchor}'",
-                               "use an id that exists on that page (see its headings' permalinks)",
-                               target, anchor, _kind(link))
+        return _no_anchor(link, target, parts.fragment)
     return None
+
+
+def _no_anchor(link: Link, target: str, fragment: str) -> InternalProblem:
+    anchor = unquote(fragment.split(":~:", 1)[0])
+    return InternalProblem(link.page, link.line, link.url, f"'{target}' has no anchor '#{anchor}'",
+                           "use an id that exists on that page (see its headings' permalinks)", target, anchor,
+                           _kind(link))
 
 
 def _resolve(page: str, path: str) -> str | None:
