@@ -28,10 +28,9 @@ import copy
 import posixpath
 from pathlib import Path
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from concurrent.futures.process import BrokenProcessPool
 
 import built_pages
 from extra_settings import load_extra_settings, shown_file
