@@ -230,7 +230,7 @@ def _content_checked(checked: CheckedContent, page: Page, state: _BuildState) ->
     if not checked.violations and not checked.missing_skip_target:
         return  # the usual case: the source is read and its path shown only for errors
     source, shown = _source_text(page), _shown_path(page, state)
-    errors = [violation.render(shown, violation.line_in(source)) for violation in checked.violations]
+    errors = _violation_lines(checked.violations, shown, source)
     if checked.missing_skip_target:
         line = source.count("\n", 0, max(source.find("skip_to"), 0)) + 1
         errors.append(f"{shown}:{line}: 'content_note.skip_to: {checked.missing_skip_target}' is not an id on this "
@@ -298,9 +298,7 @@ def _secure_page(html: str, allowed_hashes: set[str], where: Callable[[], tuple[
 def _page_secured(result: SecuredPage, html: str, allowed_hashes: set[str], where: Callable[[], tuple[str, str]],
                   state: _BuildState, abs_dest: str, theme_template: bool) -> str:
     if result.violations:
-        shown, source = where()
-        _refuse("\n".join(dict.fromkeys(violation.render(shown, violation.line_in(source))
-                                        for violation in result.violations)), state)
+        _refuse("\n".join(dict.fromkeys(_violation_lines(result.violations, *where()))), state)
         return STAND_IN
     if result.scanned is not None:
         built_pages.record(result.scanned)
@@ -316,6 +314,11 @@ def _page_secured(result: SecuredPage, html: str, allowed_hashes: set[str], wher
         write_file(output.encode("utf-8") if theme_template else output.encode("utf-8", errors="xmlcharrefreplace"),
                    abs_dest)
     return output
+
+
+def _violation_lines(violations, shown: str, source: str) -> list[str]:
+    """One ``FILE:LINE: problem — fix`` line per violation, its line found in the source."""
+    return [violation.render(shown, violation.line_in(source)) for violation in violations]
 
 
 def _submit(state: _BuildState, then: Callable[[Any], None], check: Callable[..., Any], *arguments: Any) -> None:
