@@ -28,7 +28,6 @@ import copy
 import posixpath
 from pathlib import Path
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -44,7 +43,7 @@ from mkdocs.utils import write_file
 from survivor_safety.content_notes import SKIP_TO, content_note_markdown, insert_after_title
 from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
 from survivor_safety.page_checks import CheckedContent, SecuredPage, check_content, secure_page
-from worker_process import OrderedChecks, can_fork
+from worker_process import OrderedChecks, WorkerStopped, can_fork
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -324,14 +323,14 @@ def _violation_lines(violations, shown: str, source: str) -> list[str]:
 def _submit(state: _BuildState, then: Callable[[Any], None], check: Callable[..., Any], *arguments: Any) -> None:
     try:
         state.checks.submit(then, check, *arguments)
-    except BrokenProcessPool as error:
+    except WorkerStopped as error:
         raise _worker_stopped(error) from None
 
 
 def _finish_checks(state: _BuildState) -> None:
     try:
         state.checks.finish()
-    except BrokenProcessPool as error:
+    except WorkerStopped as error:
         raise _worker_stopped(error) from None
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from conftest import assert_one_line_error
-from worker_process import OrderedChecks, can_fork
+from worker_process import OrderedChecks, RemoteTraceback, WorkerStopped, can_fork
 
 
 def _fails(value: int) -> int:
@@ -37,10 +36,57 @@ def test_a_check_that_raises_is_raised_here():
     assert multiprocessing.active_children() == []
 
 
+def test_the_raised_check_carries_the_workers_traceback():
+    checks = OrderedChecks(in_worker=True)
+    checks.submit(lambda _: None, _fails, 7)
+    with pytest.raises(ValueError) as raised:
+        checks.finish()
+    assert isinstance(raised.value.__cause__, RemoteTraceback)
+    assert "_fails" in str(raised.value.__cause__) and "check failed on 7" in str(raised.value.__cause__)
+
+
+def _echo(text: str) -> str:
+    return text
+
+
+def test_pages_larger_than_both_pipes_neither_wait_forever_nor_lose_a_byte():
+    # Each request and each result is larger than a pipe holds, and the build sends on
+    # before it reads: with blocking writes on both sides this would deadlock.
+    checks, delivered = OrderedChecks(in_worker=True), []
+    pages = [f"<p>{number}</p>" + "x" * (3 << 20) for number in range(6)]
+    for page in pages:
+        checks.submit(delivered.append, _echo, page)
+    checks.finish()
+    assert delivered == pages
+
+
+def _unpicklable(_: int):
+    return lambda: None
+
+
+def test_a_result_that_cannot_be_sent_back_is_an_error_not_a_hang():
+    checks = OrderedChecks(in_worker=True)
+    checks.submit(lambda _: None, _unpicklable, 1)
+    with pytest.raises(RuntimeError, match="could not be sent back"):
+        checks.finish()
+    assert multiprocessing.active_children() == []
+
+
+def test_closing_with_checks_waiting_stops_the_worker_at_once():
+    import time
+
+    checks = OrderedChecks(in_worker=True)
+    checks.submit(lambda _: None, time.sleep, 30)
+    started = time.monotonic()
+    checks.close()
+    assert time.monotonic() - started < 5
+    assert multiprocessing.active_children() == []
+
+
 def test_a_worker_that_dies_is_reported_not_waited_for():
     checks = OrderedChecks(in_worker=True)
     checks.submit(lambda _: None, os._exit, 3)
-    with pytest.raises(BrokenProcessPool):
+    with pytest.raises(WorkerStopped, match="exit code 3"):
         checks.finish()
     checks.close()  # closing twice is harmless
     assert multiprocessing.active_children() == []
