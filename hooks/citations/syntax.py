@@ -27,7 +27,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-KEY_INTERNAL = frozenset(":.#$%&-+?<>~/")
+# A key: a letter, digit, "_" or "*", then letters, digits and "_", with any of
+# ":.#$%&-+?<>~/" allowed just before a letter, digit or "_" (and ":" or "/" before "/").
+KEY = re.compile(r"[\w*](?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*")
 # A line that starts a new block ends a paragraph's inline text (Pandoc's endline).
 BLOCK_START = re.compile(r"[ \t]*(?:#|>|[-*+][ \t]|\d+[.)][ \t]|```|~~~|:::|\|)")
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>"
@@ -35,6 +37,8 @@ HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-
 ATTRIBUTES = re.compile(r"""\{\s*(?:(?:[#.][^\s{}]+|[A-Za-z_][\w-]*=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+)|-)\s*)*\}""")
 OPENING = re.compile(r"\[")
 SCAN_STOP = re.compile(r"[\\\[\]\-@<]")  # where scan() has something to decide
+# Where a prefix or suffix has something to decide; any other character is plain text.
+INLINE_STOP = re.compile(r"[\\\[\];\-@<\n]")
 REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*\S", re.MULTILINE)
 
 
@@ -96,8 +100,7 @@ class _Scanner:
         self.text = mask_code(markdown)
         self.known = known_keys
         self.labels = {_label(m["label"]) for m in REFERENCE_DEFINITION.finditer(self.text)}
-        self.brackets = _matching(self.text, "[", "]")
-        self.parens = _matching(self.text, "(", ")")
+        self.brackets, self.parens = _matching_pairs(self.text)
         self.normal: dict[int, _Found | None] = {}
         self.prefix: dict[int, int | None] = {}
         self.suffix: dict[int, int | None] = {}
@@ -273,7 +276,9 @@ class _Scanner:
                 return found.end
         if char == "<" and (tag := HTML_TAG.match(text, position)):
             return tag.end()
-        return position + 1
+        # Plain text up to the next character that matters, stepped over at once.
+        following = INLINE_STOP.search(text, position + 1)
+        return following.start() if following else len(text)
 
     def _collect_nested(self, start: int, end: int, nested: list, mentions: list) -> None:
         """Citations Pandoc reads inside a prefix or suffix, and mentions to escape."""
@@ -338,6 +343,8 @@ class _Scanner:
 
 def _cite_key(text: str, position: int) -> tuple[bool, str, int]:
     """``citeKey``: optional '-', '@', a key; ``(suppress, key, end)``, key '' if none."""
+    if text[position:position + 1] not in ("@", "-"):
+        return False, "", position
     if position > 0 and (text[position - 1].isalnum() or text[position - 1] == "."):
         return False, "", position  # right after a word: an e-mail address, not a key
     suppress = text.startswith("-@", position)
@@ -350,19 +357,10 @@ def _cite_key(text: str, position: int) -> tuple[bool, str, int]:
         if close is None:
             return False, "", position
         return suppress, text[start + 1:close], close + 1
-    if start >= len(text) or not (text[start].isalnum() or text[start] in "_*"):
+    key = KEY.match(text, start)
+    if key is None:
         return False, "", position
-    end = start + 1
-    while end < len(text):
-        char = text[end]
-        if char.isalnum() or char == "_":
-            end += 1
-        elif char in KEY_INTERNAL and end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] == "_"):
-            end += 1
-        elif char in ":/" and text.startswith("/", end + 1):
-            end += 1
-        else:
-            break
+    end = key.end()
     return suppress, text[start:end], end
 
 
@@ -382,19 +380,35 @@ def _braced_end(text: str, start: int) -> int | None:
     return None
 
 
-def _matching(text: str, opening: str, closing: str) -> dict[int, int]:
-    """Balanced pairs in one pass (escapes skipped, a blank line closes nothing)."""
-    pairs, stack = {}, []
-    for match in re.finditer(rf"\\(?:[^\w\n]|_)|[{re.escape(opening + closing)}\n]", text):
-        char, position = match.group(), match.start()
-        if char == opening:
-            stack.append(position)
-        elif char == closing:
-            if stack:
-                pairs[stack.pop()] = position
-        elif char == "\n" and _at_paragraph_end(text, position):
-            stack.clear()
-    return pairs
+BRACKET_OR_ESCAPE = re.compile(r"\\(?:[^\w\n]|_)|[\[\]()]")
+
+
+def _matching_pairs(text: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Balanced ``[...]`` and ``(...)`` pairs, in one pass (escapes skipped; no pair
+    spans the end of a paragraph)."""
+    brackets: dict[int, int] = {}
+    parens: dict[int, int] = {}
+    open_brackets: list[int] = []
+    open_parens: list[int] = []
+    ends = iter(sorted(_paragraph_ends(text)) + [len(text)])
+    paragraph_end = next(ends)
+    for match in BRACKET_OR_ESCAPE.finditer(text):
+        position = match.start()
+        while position > paragraph_end:
+            open_brackets.clear()
+            open_parens.clear()
+            paragraph_end = next(ends)
+        char = text[position]
+        if char == "[":
+            open_brackets.append(position)
+        elif char == "]":
+            if open_brackets:
+                brackets[open_brackets.pop()] = position
+        elif char == "(":
+            open_parens.append(position)
+        elif char == ")" and open_parens:
+            parens[open_parens.pop()] = position
+    return brackets, parens
 
 
 def _after_closing_bracket(text: str, position: int) -> int | None:
@@ -418,11 +432,18 @@ def _spnl(text: str, position: int) -> int:
 
 def _at_paragraph_end(text: str, position: int) -> bool:
     """A line break that ends the paragraph: a blank line or a new block follows."""
-    if text[position] != "\n":
-        return False
-    following = text.find("\n", position + 1)
-    line = text[position + 1:following if following != -1 else len(text)]
-    return not line.strip() or BLOCK_START.match(line) is not None
+    return position in _paragraph_ends(text)
+
+
+# The line after the break is blank (``str.isspace`` whitespace only) or starts a block.
+PARAGRAPH_END = re.compile(r"\n(?=[^\S\n]*(?:\n|\Z)|" + BLOCK_START.pattern + ")")
+
+
+@functools.lru_cache(maxsize=8)
+def _paragraph_ends(text: str) -> frozenset[int]:
+    """Every line break of ``text`` that ends a paragraph, found in one pass (the
+    scanner asks about the same page thousands of times)."""
+    return frozenset(match.start() for match in PARAGRAPH_END.finditer(text))
 
 
 def _escape_length(text: str, position: int) -> int:
