@@ -1,10 +1,13 @@
 """MkDocs adapter for link checking on the final HTML; the work is in ``link_check/``.
 
-- ``on_config``: validate ``extra.link_check`` (unknown keys and bad values stop the build).
-- ``on_post_build``: check every internal link and anchor in the built pages (a warning
-  each, so ``--strict`` fails), and, when ``CHECK_EXTERNAL_LINKS=1``, every external URL
-  of the pages and the bibliography. Only broken external links fail the build;
-  ``CHECK_EXTERNAL_LINKS_NO_CACHE=1`` ignores the cache.
+- ``on_config``: validate ``extra.link_check`` (unknown keys and bad values stop the
+  build), and ask for the pages' internal links to be checked as they are built
+  (``built_pages``: the safety hook's single parse of each page, in its worker).
+- ``on_post_build``: report every broken internal link and anchor in the built pages (a
+  warning each, so ``--strict`` fails), and, when ``CHECK_EXTERNAL_LINKS=1``, check
+  every external URL of the pages and the bibliography. Only broken external links fail
+  the build; ``CHECK_EXTERNAL_LINKS_NO_CACHE=1`` ignores the cache. Without the safety
+  hook, the built site is read from disk instead.
 """
 
 from __future__ import annotations
@@ -14,13 +17,12 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 from typing import TYPE_CHECKING
 
 import built_pages
 from link_check.cache import LinkCache
-from link_check.html_scan import ScannedPage, scan_html
-from link_check.internal import InternalProblem, check_internal
+from link_check.internal import InternalProblem, check_internal, site_base_path
 from link_check.runner import bibliography_entries, check_external, collect_external, write_report
 from link_check.settings import Settings, SettingsError, load_settings
 from mkdocs.exceptions import PluginError
@@ -61,11 +63,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate the link-check settings once per build."""
     global _settings
     _mkdocs_warnings.reported.clear()
-    built_pages.clear()
     try:
         _settings = load_settings(config.extra.get("link_check"), config.site_name)
     except SettingsError as error:
         raise PluginError(f"mkdocs.yml: {error}") from None
+    built_pages.request(config.site_dir, site_base_path(config.site_url), keep_pages=_checking_external())
     return config
 
 
@@ -82,29 +84,24 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Check the built site: internal links always, external ones on request."""
     site_dir = Path(config.site_dir)
-    pages = _scanned_pages(site_dir)
-    built_pages.clear()  # the scans are all here now; `mkdocs serve` need not keep them between builds
+    checked = built_pages.take()
+    built_pages.requested()  # not taken when no page was secured: forget it too
+    if checked is None:  # no safety hook in this build: read the site from disk
+        pages = built_pages.unrecorded_pages(site_dir, {})
+        checked = built_pages.CheckedLinks(check_internal(pages, site_dir, site_base_path(config.site_url)), pages)
     root = Path(config.config_file_path).parent
     already_reported = _reported_by_mkdocs()
-    base_path = urlsplit(config.site_url or "").path or "/"
-    for problem in check_internal(pages, site_dir, base_path):
+    for problem in checked.problems:
         if (problem.page, problem.url) in already_reported or \
                 (problem.page, problem.target, problem.fragment) in already_reported:
             continue
         log.warning("%s", _in_source_terms(problem, root))
-    if os.environ.get("CHECK_EXTERNAL_LINKS") == "1":
-        _check_external_links(pages, config)
+    if _checking_external():
+        _check_external_links(dict(sorted((checked.pages or {}).items())), config)
 
 
-def _scanned_pages(site_dir: Path) -> dict[str, ScannedPage]:
-    """Pages scanned during the build from their single parse, plus any other .html
-    file in the site (written by another plugin, say), read from disk."""
-    pages = built_pages.scanned()
-    for file in sorted(site_dir.rglob("*.html")):
-        relative = file.relative_to(site_dir).as_posix()
-        if relative not in pages and file.is_file():
-            pages[relative] = scan_html(relative, file.read_text(encoding="utf-8", errors="replace"))
-    return dict(sorted(pages.items()))
+def _checking_external() -> bool:
+    return os.environ.get("CHECK_EXTERNAL_LINKS") == "1"
 
 
 def _check_external_links(pages, config: MkDocsConfig) -> None:

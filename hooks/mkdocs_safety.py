@@ -76,6 +76,7 @@ class _BuildState:
         self.theme_hashes: dict[tuple[str, str], set[str]] = {}
         self.page_hashes: dict[str, set[str]] = {}
         self.script_hashes: set[str] = set()
+        self.link_check_started = False  # built_pages.start sent, with the first page
 
 
 _state: _BuildState | None = None
@@ -190,6 +191,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     """Take every check's result (the checked pages replace their stand-ins), stop on the
     first problem; then write `_headers` with the full policy, which a <meta> cannot carry."""
     state = _require_state()
+    if state.link_check_started:
+        _submit(state, built_pages.deliver, built_pages.finish)
     _finish_checks(state)
     if state.problem:
         raise PluginError(state.problem)
@@ -288,6 +291,9 @@ def _secure_page(html: str, allowed_hashes: set[str], where: Callable[[], tuple[
     state = _require_state()
     secured: list[str] = []
     state.script_hashes.update(allowed_hashes)
+    if not state.link_check_started:  # the links hook has asked by now (its on_config ran)
+        state.link_check_started = True
+        _submit(state, _no_result, built_pages.start, built_pages.requested())
     _submit(state, lambda result: secured.append(_page_secured(result, html, allowed_hashes, where, state,
                                                                 abs_dest, theme_template)),
             secure_page, html, allowed_hashes, state.site_host, dest)
@@ -299,8 +305,6 @@ def _page_secured(result: SecuredPage, html: str, allowed_hashes: set[str], wher
     if result.violations:
         _refuse("\n".join(dict.fromkeys(_violation_lines(result.violations, *where()))), state)
         return STAND_IN
-    if result.scanned is not None:
-        built_pages.record(result.scanned)
     output = html if result.html is None else result.html
     if state.settings.content_security_policy and not _serving:  # live reload is inline; `make build` has the policy
         try:
@@ -313,6 +317,10 @@ def _page_secured(result: SecuredPage, html: str, allowed_hashes: set[str], wher
         write_file(output.encode("utf-8") if theme_template else output.encode("utf-8", errors="xmlcharrefreplace"),
                    abs_dest)
     return output
+
+
+def _no_result(_: None) -> None:
+    pass
 
 
 def _violation_lines(violations, shown: str, source: str) -> list[str]:

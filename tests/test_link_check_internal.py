@@ -208,3 +208,53 @@ def test_a_link_to_this_page_is_judged_as_the_same_link_through_the_path(fragmen
     if short is not None:
         assert (short.problem, short.target, short.fragment) == (
             through_path.problem, through_path.target, through_path.fragment)
+
+
+def test_a_link_to_a_page_not_built_yet_waits_for_its_anchors(tmp_path):
+    # While the build runs, a later page is only MkDocs' stand-in on disk: a link to one
+    # of its anchors is settled when the page itself arrives, not by the stand-in.
+    from link_check.internal import PageByPageCheck
+
+    (tmp_path / "a.html").write_text("<a href='b.html#kept'>k</a><a href='b.html#gone'>g</a><img src='i.png'>")
+    (tmp_path / "b.html").write_text("<!-- stand-in -->")
+    (tmp_path / "i.png").write_bytes(b"\x89PNG")
+    check = PageByPageCheck(tmp_path)
+    check.add(scan_html("a.html", (tmp_path / "a.html").read_text()))
+    check.add(scan_html("b.html", "<h2 id='kept'>Kept</h2>"))
+    assert [(problem.page, problem.url, problem.problem) for problem in check.finish()] == [
+        ("a.html", "b.html#gone", "'b.html' has no anchor '#gone'")]
+
+
+def test_the_hook_reports_the_same_broken_links_with_the_worker_and_inline(fixture_site, tmp_path):
+    from test_worker_process import _build_in_process
+    from worker_process import can_fork
+
+    assert can_fork()  # so the first build below runs its checks in the worker
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\n<a href='../index.html#nowhere'>home</a> "
+                      "and <a href='../gone/'>gone</a>.\n")
+    fixture_site.page("later.md", "---\ntitle: Later\n---\n\n# Later\n\nSee <a href='../values/#values'>values</a>.\n")
+    reports = []
+    for in_worker in (True, False):
+        with _warnings() as records:
+            _build_in_process(fixture_site, tmp_path / str(in_worker), in_worker)
+        reports.append([message for message in records if "values.md" in message or "later.md" in message])
+    assert reports[0] == reports[1]
+    assert len(reports[0]) == 2 and "#nowhere" in reports[0][0] and "gone" in reports[0][1], reports[0]
+
+
+def _warnings():
+    import contextlib
+    import logging
+
+    @contextlib.contextmanager
+    def collecting():
+        records: list[str] = []
+        handler = logging.Handler(logging.WARNING)
+        handler.emit = lambda record: records.append(record.getMessage())
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        try:
+            yield records
+        finally:
+            logger.removeHandler(handler)
+    return collecting()

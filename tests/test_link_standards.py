@@ -117,3 +117,26 @@ def test_cases_cover_every_rule_of_the_issue():
     for word in ("#top", "text fragment", "percent-decoded", "base href", "srcset", "script src", "area",
                  "unclosed", "duplicated", "textarea", "malformed", "folder"):
         assert word in rules, word
+
+
+@pytest.mark.parametrize("arrival", ["in order", "reversed", "half built, half read from disk"])
+@pytest.mark.parametrize(("rule", "files", "broken"), CASES, ids=[case[0] for case in CASES])
+def test_checked_page_by_page_as_on_the_whole_site(tmp_path, rule, files, broken, arrival):
+    """The build checks each page's links as the page arrives (built_pages); the problems,
+    and their order, are those of the check over the whole site."""
+    from link_check.html_scan import scan_site
+    from link_check.internal import PageByPageCheck, check_internal
+
+    site = write_site(tmp_path, files)
+    pages = scan_site(site)
+    expected = check_internal(pages, site)
+    arriving = list(pages.values())[::-1] if arrival == "reversed" else list(pages.values())
+    later = {}
+    if arrival.startswith("half"):
+        later = {page.path: page for page in arriving[len(arriving) // 2:]}
+        arriving = arriving[:len(arriving) // 2]
+    check = PageByPageCheck(site)
+    for page in arriving:
+        check.add(page)
+    assert check.finish(later) == expected
+    assert {problem.url for problem in expected} == broken

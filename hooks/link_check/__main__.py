@@ -15,13 +15,12 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from link_check.cache import LinkCache
 from link_check.html_scan import scan_site
-from link_check.internal import check_internal
+from link_check.internal import check_internal, site_base_path
 from link_check.runner import bibliography_entries, check_external, collect_external, write_report
 from link_check.settings import SettingsError, load_settings
 
@@ -62,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     pages = scan_site(args.site_dir)
-    problems = check_internal(pages, args.site_dir, urlsplit(str(config.get("site_url") or "")).path or "/")
+    problems = check_internal(pages, args.site_dir, site_base_path(str(config.get("site_url") or "")))
     for problem in problems:
         print(f"{args.site_dir}/{problem}")
     if args.internal_only:

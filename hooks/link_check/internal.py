@@ -58,6 +58,11 @@ def indicated_anchor(fragment: str, anchors: set[str]) -> bool:
     return fragment in anchors or unquote(fragment) in anchors
 
 
+def site_base_path(site_url: str | None) -> str:
+    """The path the site is served under, from ``site_url`` ("/" when it has none)."""
+    return urlsplit(site_url or "").path or "/"
+
+
 def is_external(url: str) -> bool:
     """An http(s) URL on another host (or protocol-relative): checked over the network."""
     try:
@@ -88,6 +93,62 @@ def check_internal(pages: dict[str, ScannedPage], site_dir: Path, base_path: str
             elif key is not None:
                 fine.add(key)
     return problems
+
+
+class PageByPageCheck:
+    """``check_internal`` as the pages are built, so that most of it runs while MkDocs
+    renders the next page (in the worker process, see ``built_pages``).
+
+    A link is settled when its page arrives if it is fine already: its target is a page
+    that has arrived, with the anchor, or a file in the site that is not HTML (MkDocs
+    copies those before it builds any page). Every other link waits for ``finish``,
+    which checks it against the whole site as ``check_internal`` does; the problems,
+    and their order, are the same (tested).
+    """
+
+    def __init__(self, site_dir: Path, base_path: str = "/") -> None:
+        self.site_dir, self.base_path = site_dir, base_path
+        self.pages: dict[str, ScannedPage] = {}
+        self._fine: set[tuple[str, str]] = set()
+        self._waiting: list[tuple[str, int, Link]] = []  # (page, index of the link on its page, link)
+        self._files_before_pages: SiteFiles | None = None
+
+    def add(self, page: ScannedPage) -> None:
+        """Check the links of one built page that can be settled now."""
+        if self._files_before_pages is None:
+            self._files_before_pages = SiteFiles(self.site_dir, html=False)
+        self.pages[page.path] = page
+        folders = _folders_up(page.path)
+        for index, link in enumerate(page.links):
+            key = _same_target_key(link, folders)
+            if key is not None and key in self._fine:
+                continue
+            if check_link(link, self.pages, self.site_dir, self.base_path, self._files_before_pages) is None:
+                if key is not None:
+                    self._fine.add(key)
+            else:
+                self._waiting.append((page.path, index, link))
+
+    def finish(self, more_pages: dict[str, ScannedPage] | None = None) -> list[InternalProblem]:
+        """The problems of every link not settled yet, in page order; ``more_pages``:
+        pages that did not arrive one by one (written by another plugin, say)."""
+        more_pages = {path: page for path, page in (more_pages or {}).items() if path not in self.pages}
+        self.pages.update(more_pages)
+        waiting = self._waiting + [(path, index, link) for path, page in more_pages.items()
+                                   for index, link in enumerate(page.links)]
+        waiting.sort(key=lambda item: (item[0], item[1]))
+        files = SiteFiles(self.site_dir)
+        problems = []
+        for path, _, link in waiting:
+            key = _same_target_key(link, _folders_up(path))
+            if key is not None and key in self._fine:
+                continue
+            problem = check_link(link, self.pages, self.site_dir, self.base_path, files)
+            if problem:
+                problems.append(_with_line(problem, self.site_dir))
+            elif key is not None:
+                self._fine.add(key)
+        return problems
 
 
 def _folders_up(page: str) -> list[str]:
@@ -131,14 +192,15 @@ class SiteFiles:
     """Every file and folder of the built site, listed once: a link check is then a set
     lookup, not a filesystem call (Material's navigation puts every page on every page)."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, html: bool = True) -> None:
+        """``html=False``: leave out .html files (pages being built may be stand-ins)."""
         self.files: set[str] = set()
         self.folders: set[str] = set()
         for folder, subfolders, names in os.walk(site_dir):
             relative = Path(folder).relative_to(site_dir).as_posix()
             prefix = "" if relative == "." else relative + "/"
             self.folders.update(prefix + name for name in subfolders)
-            self.files.update(prefix + name for name in names)
+            self.files.update(prefix + name for name in names if html or not name.endswith(".html"))
 
     def is_file(self, path: str) -> bool:
         return path in self.files

@@ -5,14 +5,17 @@ process beside the build (``worker_process``).
 - ``check_content``: a page's own content, before the theme wraps it.
 - ``secure_page``: the finished page: refuse what is not allowed, add ``noreferrer`` to
   outbound links and scan its anchors and links for the link check, from one parse.
+  The scan goes to ``built_pages`` in the process that runs the check (its one side
+  effect), where the page's links are checked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import built_pages
 from html_elements import elements
-from link_check.html_scan import ScannedPage, scan_tree
+from link_check.html_scan import scan_tree
 from survivor_safety.html_rules import Violation, content_violations, page_violations, parse_document, parse_fragment
 from survivor_safety.links import add_noreferrer
 
@@ -26,8 +29,7 @@ class CheckedContent:
 @dataclass(frozen=True)
 class SecuredPage:
     violations: tuple[Violation, ...]
-    html: str | None            # the page with ``noreferrer`` added; None when nothing changed
-    scanned: ScannedPage | None  # None with violations, or when no path was given
+    html: str | None  # the page with ``noreferrer`` added; None when nothing changed
 
 
 def check_content(html: str, site_host: str, skip_to: str = "") -> CheckedContent:
@@ -39,12 +41,15 @@ def check_content(html: str, site_host: str, skip_to: str = "") -> CheckedConten
 
 def secure_page(html: str, allowed_script_hashes: set[str], site_host: str, path: str = "") -> SecuredPage:
     """The finished page checked against the allowlist; when it passes, its outbound links
-    made ``noreferrer`` and, given its ``path`` in the site, its scan for the link check."""
+    made ``noreferrer`` and, given its ``path`` in the site, its scan recorded for the link
+    check (``built_pages.record``)."""
     tree = parse_document(html)
     walked = elements(tree)
     violations = page_violations(tree, allowed_script_hashes, site_host, walked)
     if violations:
-        return SecuredPage(tuple(violations), None, None)
+        return SecuredPage(tuple(violations), None)
     # Unchanged, the page is served as written: the browser parses it as checked above.
     changed = tree.html if add_noreferrer(tree, walked) else None
-    return SecuredPage((), changed, scan_tree(path, tree, walked) if path else None)
+    if path:
+        built_pages.record(scan_tree(path, tree, walked))
+    return SecuredPage((), changed)
