@@ -18,6 +18,7 @@ next; only ``finish`` waits.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -187,6 +188,9 @@ def _serve(requests: int, results: int, parent_ends: tuple[int, ...]) -> None:
     """The worker: read each check, run it, write back (succeeded, value, traceback)."""
     for descriptor in parent_ends:
         os.close(descriptor)
+    # Everything inherited from the build stays alive here: the collector need not walk
+    # it (a walk would also copy every page of memory the fork shares with the build).
+    gc.freeze()
     while True:
         header = _read_exactly(requests, HEADER.size)
         if header is None:

@@ -110,7 +110,11 @@ class PageByPageCheck:
         self.site_dir, self.base_path = site_dir, base_path
         self.pages: dict[str, ScannedPage] = {}
         self._fine: set[tuple[str, str]] = set()
-        self._waiting: list[tuple[str, int, Link]] = []  # (page, index of the link on its page, link)
+        # Links not settled on arrival: those sharing a key (every page's navigation links
+        # to the pages still to come) under it, in arrival order; the rest on their own.
+        # Each is (page, index of the link on its page, link).
+        self._waiting_by_key: dict[tuple[str, str], list[tuple[str, int, Link]]] = {}
+        self._waiting: list[tuple[str, int, Link]] = []
         self._files_before_pages: SiteFiles | None = None
 
     def add(self, page: ScannedPage) -> None:
@@ -119,13 +123,20 @@ class PageByPageCheck:
             self._files_before_pages = SiteFiles(self.site_dir, html=False)
         self.pages[page.path] = page
         folders = _folders_up(page.path)
+        waiting_by_key = self._waiting_by_key
         for index, link in enumerate(page.links):
             key = _same_target_key(link, folders)
-            if key is not None and key in self._fine:
-                continue
+            if key is not None:
+                if key in self._fine:
+                    continue
+                if key in waiting_by_key:
+                    waiting_by_key[key].append((page.path, index, link))
+                    continue
             if check_link(link, self.pages, self.site_dir, self.base_path, self._files_before_pages) is None:
                 if key is not None:
                     self._fine.add(key)
+            elif key is not None:
+                waiting_by_key[key] = [(page.path, index, link)]
             else:
                 self._waiting.append((page.path, index, link))
 
@@ -134,20 +145,27 @@ class PageByPageCheck:
         pages that did not arrive one by one (written by another plugin, say)."""
         more_pages = {path: page for path, page in (more_pages or {}).items() if path not in self.pages}
         self.pages.update(more_pages)
-        waiting = self._waiting + [(path, index, link) for path, page in more_pages.items()
-                                   for index, link in enumerate(page.links)]
-        waiting.sort(key=lambda item: (item[0], item[1]))
+        for path, page in more_pages.items():
+            folders = _folders_up(path)
+            for index, link in enumerate(page.links):
+                key = _same_target_key(link, folders)
+                if key is None:
+                    self._waiting.append((path, index, link))
+                elif key not in self._fine:
+                    self._waiting_by_key.setdefault(key, []).append((path, index, link))
         files = SiteFiles(self.site_dir)
+        # One link answers for all that share its key when it is fine (as in
+        # check_internal); when it is not, each is checked, to report it where it is.
+        unsettled = list(self._waiting)
+        for group in self._waiting_by_key.values():
+            if check_link(group[0][2], self.pages, self.site_dir, self.base_path, files) is not None:
+                unsettled += group
+        unsettled.sort(key=lambda item: (item[0], item[1]))
         problems = []
-        for path, _, link in waiting:
-            key = _same_target_key(link, _folders_up(path))
-            if key is not None and key in self._fine:
-                continue
+        for _, _, link in unsettled:
             problem = check_link(link, self.pages, self.site_dir, self.base_path, files)
             if problem:
                 problems.append(_with_line(problem, self.site_dir))
-            elif key is not None:
-                self._fine.add(key)
         return problems
 
 
