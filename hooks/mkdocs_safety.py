@@ -9,8 +9,9 @@
 - ``on_post_page`` / ``on_post_template``: the finished page is parsed once; anything
   beyond the allowlist stops the build; ``rel="noreferrer"`` goes on every outbound link;
   the hash-based Content-Security-Policy ``<meta>`` goes right after ``<meta charset>``.
-- ``on_post_build`` (first): the results of every check, then the ``_headers`` file with
-  the full policy for Netlify/Cloudflare Pages.
+- ``on_post_build`` (first): the results of every check (the internal links too, which
+  the checking process checks as each page arrives, for the links hook: ``built_pages``),
+  then the ``_headers`` file with the full policy for Netlify/Cloudflare Pages.
 
 Both checks (``survivor_safety.page_checks``) run in a worker process beside the build
 (``worker_process``) while MkDocs renders the next page. MkDocs then writes a stand-in

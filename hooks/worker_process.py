@@ -132,8 +132,11 @@ class OrderedChecks:
             self._deliver()
             if not wait or not self._waiting:
                 return
-            writable = [self._requests] if self._unsent else []
-            select.select([self._results], writable, [], 1.0)
+            poller = select.poll()  # (not select(): it fails on descriptors above 1023)
+            poller.register(self._results, select.POLLIN)
+            if self._unsent:
+                poller.register(self._requests, select.POLLOUT)
+            poller.poll(1000)
             if self._process is not None and not self._process.is_alive():
                 self._receive_some()
                 self._deliver()
