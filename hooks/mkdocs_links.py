@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import built_pages
 from link_check.cache import LinkCache
+from link_check.html_scan import scan_site
 from link_check.internal import InternalProblem, check_internal, site_base_path
 from link_check.runner import bibliography_entries, check_external, collect_external, write_report
 from link_check.settings import Settings, SettingsError, load_settings
@@ -87,7 +88,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     checked = built_pages.take()
     built_pages.requested()  # not taken when no page was secured: forget it too
     if checked is None:  # no safety hook in this build: read the site from disk
-        pages = built_pages.unrecorded_pages(site_dir, {})
+        pages = scan_site(site_dir)
         checked = built_pages.CheckedLinks(check_internal(pages, site_dir, site_base_path(config.site_url)), pages)
     root = Path(config.config_file_path).parent
     already_reported = _reported_by_mkdocs()
