@@ -6,10 +6,10 @@ That work happens in the process that checks the pages: the worker process besid
 the build (``worker_process``), or this one when the checks run inline. So the scans
 never travel back; only the problems do. The hooks talk through this module:
 
-1. ``mkdocs_links.on_config`` asks for the check (``request``), before the safety hook
-   starts its worker;
-2. ``mkdocs_safety`` has the checking process ``start`` it, ``record`` every page it
-   secures, and ``finish`` it after the last page, and hands the result back here
+1. ``mkdocs_links.on_config`` asks for the check (``request``);
+2. ``mkdocs_safety``, with the first page it secures (after every ``on_config``), has
+   the checking process ``start`` it; there every secured page is ``record``-ed; after
+   the last page the hook has the process ``finish`` it and hands the result back here
    (``deliver``);
 3. ``mkdocs_links.on_post_build`` takes the result (``take``).
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from link_check.html_scan import ScannedPage, scan_html
+from link_check.html_scan import ScannedPage, scan_site
 from link_check.internal import InternalProblem, PageByPageCheck
 
 
@@ -80,18 +80,8 @@ def finish() -> CheckedLinks | None:
     check, _check = _check, None
     if check is None:
         return None
-    return CheckedLinks(check.finish(unrecorded_pages(check.site_dir, check.pages)),
+    return CheckedLinks(check.finish(scan_site(check.site_dir, skip=check.pages)),
                         check.pages if _keep_pages else None)
-
-
-def unrecorded_pages(site_dir: Path, recorded: dict[str, ScannedPage]) -> dict[str, ScannedPage]:
-    """Every .html file under ``site_dir`` (files only) not in ``recorded``, scanned."""
-    pages = {}
-    for file in sorted(site_dir.rglob("*.html")):
-        relative = file.relative_to(site_dir).as_posix()
-        if relative not in recorded and file.is_file():
-            pages[relative] = scan_html(relative, file.read_text(encoding="utf-8", errors="replace"))
-    return pages
 
 
 def deliver(result: CheckedLinks | None) -> None:

@@ -10,6 +10,7 @@ URLs resolve against the document's ``<base href>`` when it has one.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -92,13 +93,14 @@ def scan_html(path: str, html: str) -> ScannedPage:
     return scan_tree(path, LexborHTMLParser(html))
 
 
-def scan_site(site_dir: Path) -> dict[str, ScannedPage]:
-    """Scan every .html file under ``site_dir`` (files only), keyed by its site-relative path."""
+def scan_site(site_dir: Path, skip: Container[str] = ()) -> dict[str, ScannedPage]:
+    """Scan every .html file under ``site_dir`` (files only), keyed by its site-relative
+    path; ``skip``: paths already scanned."""
     pages = {}
     for file in sorted(site_dir.rglob("*.html")):
-        if not file.is_file():
-            continue  # a folder named like a page, e.g. from docs/notes.html/index.md
         relative = file.relative_to(site_dir).as_posix()
+        if relative in skip or not file.is_file():
+            continue  # scanned already, or a folder named like a page (docs/notes.html/index.md)
         pages[relative] = scan_html(relative, file.read_text(encoding="utf-8", errors="replace"))
     return pages
 
