@@ -39,18 +39,20 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.nav import Navigation
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 from mkdocs.utils import write_file
 from survivor_safety.content_notes import SKIP_TO, content_note_markdown, insert_after_title
 from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
-from survivor_safety.page_checks import CheckedContent, SecuredPage, check_content, secure_page
+from survivor_safety.page_checks import SecuredPage, secure_page
+from survivor_safety.page_shape import probe_content
 from worker_process import OrderedChecks, WorkerStopped, can_fork
+
+from mkdocs.structure.pages import Page
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
 
@@ -76,6 +78,8 @@ class _BuildState:
         # The theme's inline scripts, keyed by (template, base_url): they depend on both.
         self.theme_hashes: dict[tuple[str, str], set[str]] = {}
         self.page_hashes: dict[str, set[str]] = {}
+        self.shape_probes: dict[str, str] = {}  # src_uri -> the page rendered with neutral values (page_shape)
+        self.allowed_scripts: frozenset[str] = frozenset()  # site paths of the theme's and our scripts
         self.script_hashes: set[str] = set()
         self.link_check_started = False  # built_pages.start sent, with the first page
 
@@ -107,6 +111,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _state.checks.close()  # a previous build that stopped early
     _state = _BuildState(settings, site_host, str(Path(config.config_file_path).parent),
                          OrderedChecks(in_worker=can_fork() and not _serving))
+    _state.allowed_scripts = theme_scripts(config.theme.dirs)
     return config
 
 
@@ -145,14 +150,12 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
 # with the context every other hook has prepared
 @event_priority(-100)
 def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-    """Check the page's content against the content rules; derive this page's allowed
-    inline scripts from the template alone."""
+    """Render the page's shape probe (``page_shape``: the same template and context with
+    neutral values for everything its author wrote), which the finished page is held
+    to; derive this page's allowed inline scripts from the template alone."""
     state = _require_state()
-    note = page.meta.get("content_note")
-    skip_to = note.get("skip_to") if isinstance(note, dict) else None
-    _submit(state, lambda checked: _content_checked(checked, page, state), check_content,
-            page.content or "", state.site_host, skip_to or "")
     template = page.meta.get("template") or "main.html"
+    state.shape_probes[page.file.src_uri] = _render(template, dict(context, page=_shape_probe_page(page)))
     state.page_hashes[page.file.src_uri] = _theme_script_hashes(template, context, page)
     return context
 
@@ -171,9 +174,12 @@ def on_template_context(context: dict[str, Any], *, template_name: str, config: 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     """Check the finished page against the allowlist, then secure its links and policy."""
     state = _require_state()
+    note = page.meta.get("content_note")
+    skip_to = note.get("skip_to") if isinstance(note, dict) else ""
     return _secure_page(output, state.page_hashes.get(page.file.src_uri, set()),
                         lambda: (_shown_path(page, state), _source_text(page)), page.file.dest_uri,
-                        page.file.abs_dest_path)
+                        page.file.abs_dest_path, shape_probe=state.shape_probes.pop(page.file.src_uri, ""),
+                        skip_to=skip_to or "")
 
 
 @event_priority(-100)
@@ -228,19 +234,6 @@ def _check_exit_destination(url: str | None, site_url: str | None) -> None:
                           "the quick exit must leave the site")
 
 
-def _content_checked(checked: CheckedContent, page: Page, state: _BuildState) -> None:
-    """Refuse what the content rules forbid, read from the HTML a browser will build."""
-    if not checked.violations and not checked.missing_skip_target:
-        return  # the usual case: the source is read and its path shown only for errors
-    source, shown = _source_text(page), _shown_path(page, state)
-    errors = _violation_lines(checked.violations, shown, source)
-    if checked.missing_skip_target:
-        line = source.count("\n", 0, max(source.find("skip_to"), 0)) + 1
-        errors.append(f"{shown}:{line}: 'content_note.skip_to: {checked.missing_skip_target}' is not an id on this "
-                      "page — use the id of a heading below the note (hover the heading and copy its ¶ link)")
-    _refuse("\n".join(dict.fromkeys(errors)), state)
-
-
 def _parse_content_note(note: Any, page: Page) -> tuple[str, str, str]:
     """``content_note`` is text, or a mapping with text, skip_to and skip_label."""
     if isinstance(note, str) and note.strip():
@@ -267,6 +260,66 @@ def _probe_page(page: Page) -> Page:
     return probe
 
 
+def _shape_probe_page(page: Page) -> Page:
+    """The page with neutral values for everything its author wrote, in the same shape:
+    markers for the content, a table of contents with the same tree and neutral ids,
+    a fixed title and description."""
+    probe = copy.copy(page)
+    probe.__class__ = _ShapeProbePage
+    probe.content = probe_content(page.content or "")
+    probe.toc = _neutral_toc(page.toc)
+    probe.title = "Page"
+    probe.meta = dict(page.meta)
+    for key in ("title", "description"):
+        if key in probe.meta:
+            probe.meta[key] = "Text"
+    if probe.meta.get("citation_meta"):
+        probe.meta["citation_meta"] = [(name, "Text") for name, _ in probe.meta["citation_meta"]]
+    return probe
+
+
+class _ShapeProbePage(Page):
+    """A page equal to the page it stands for (Material marks the current page in the
+    navigation with ``nav_item == page``, which MkDocs decides by title and file)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Page) and self.file == other.file
+
+    __hash__ = Page.__hash__
+
+
+def _neutral_toc(toc: TableOfContents) -> TableOfContents:
+    counter = iter(range(1, 1_000_000))
+
+    def neutral(items: list[AnchorLink]) -> list[AnchorLink]:
+        copies = []
+        for item in items:
+            link = AnchorLink("Heading", f"heading-{next(counter)}", item.level)
+            link.children = neutral(item.children)
+            copies.append(link)
+        return copies
+
+    return TableOfContents(neutral(list(toc)))
+
+
+def theme_scripts(theme_dirs: list[str]) -> frozenset[str]:
+    """The site paths of the only scripts a page may load: the theme's bundle and the
+    site's own scripts, as files of the theme (``assets/javascripts/*.js``)."""
+    found = set()
+    for folder in theme_dirs:
+        scripts = Path(folder, "assets", "javascripts")
+        if scripts.is_dir():
+            found |= {f"assets/javascripts/{path.name}" for path in scripts.glob("*.js")}
+    return frozenset(found)
+
+
+def _render(template_name: str, context: dict[str, Any]) -> str:
+    state = _require_state()
+    if state.env is None:
+        raise PluginError("hooks/mkdocs_safety.py: on_env did not run — list the hook under 'hooks:'")
+    return state.env.get_template(template_name).render(context)
+
+
 def _theme_script_hashes(template_name: str, context: dict[str, Any], page: Page | None) -> set[str]:
     """Hashes of the inline scripts the template itself writes, rendered with an empty
     navigation and the page's probe (``_probe_page``); cached per template and base URL."""
@@ -274,16 +327,13 @@ def _theme_script_hashes(template_name: str, context: dict[str, Any], page: Page
     base_url = str(context.get("base_url", ""))
     key = (template_name, base_url)
     if key not in state.theme_hashes:
-        if state.env is None:
-            raise PluginError("hooks/mkdocs_safety.py: on_env did not run — list the hook under 'hooks:'")
         probe_context = dict(context, nav=Navigation([], []), page=_probe_page(page) if page else None)
-        rendered = state.env.get_template(template_name).render(probe_context)
-        state.theme_hashes[key] = set(inline_script_hashes(rendered))
+        state.theme_hashes[key] = set(inline_script_hashes(_render(template_name, probe_context)))
     return state.theme_hashes[key]
 
 
 def _secure_page(html: str, allowed_hashes: set[str], where: Callable[[], tuple[str, str]], dest: str = "",
-                 abs_dest: str = "", theme_template: bool = False) -> str:
+                 abs_dest: str = "", theme_template: bool = False, shape_probe: str = "", skip_to: str = "") -> str:
     """The finished page, checked (``page_checks.secure_page``) with its policy added.
     ``where`` gives the file to name in errors and its source text (read only when there
     is an error); ``dest``, its path in the site, for the link check. With the checks in
@@ -297,7 +347,7 @@ def _secure_page(html: str, allowed_hashes: set[str], where: Callable[[], tuple[
         _submit(state, _no_result, built_pages.start, built_pages.requested())
     _submit(state, lambda result: secured.append(_page_secured(result, html, allowed_hashes, where, state,
                                                                 abs_dest, theme_template)),
-            secure_page, html, allowed_hashes, state.site_host, dest)
+            secure_page, html, allowed_hashes, state.site_host, dest, shape_probe, skip_to, state.allowed_scripts)
     return secured[0] if secured else STAND_IN
 
 

@@ -129,8 +129,8 @@ PARTIAL_CHANGES = {
             {{ config.site_name }}
           </span>''', '''          <span class="md-ellipsis">
             {%- if config.extra.short_title %}
-            <span class="site-title--full">{{ config.site_name }}</span>
-            <span class="site-title--short">{{ config.extra.short_title }}</span>
+            <span class="site-title--full">{{ config.site_name | e }}</span>
+            <span class="site-title--short">{{ config.extra.short_title | e }}</span>
             {%- else %}
             {{ config.site_name }}
             {%- endif %}

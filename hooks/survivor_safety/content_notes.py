@@ -30,7 +30,9 @@ def content_note_markdown(note: str, exit_url: str, safety_page: str, skip_to: s
         if not SKIP_TO.match(skip_to):
             raise ValueError(f"'{skip_to}' is not an #id")
         options.append(f"[{_markdown_text(skip_label or 'Skip ahead')}]({skip_to})")
-    options.append(f'<a class="js-quick-exit" href="{escape(exit_url)}" rel="nofollow noreferrer">'
+    # Not the header's classes (the content allowlist reserves them): the exit script
+    # binds this class too, and always goes to the button's destination.
+    options.append(f'<a class="content-note__exit" href="{escape(exit_url)}" rel="nofollow noreferrer">'
                    "Exit this page</a> (or press Shift three times)")
     options.append(f"[Read about staying safe online]({safety_page})")
     items = "\n".join(f"- {option}" for option in options)

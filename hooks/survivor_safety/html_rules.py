@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
+from ada_url import URL
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from html_elements import Element, elements
 from link_check.html_scan import srcset_urls
+from survivor_safety.urls import read_url
 
 # Elements a page's content may never contain: each runs code, loads or embeds another
 # document, submits data, or changes how the whole page is read.
@@ -67,11 +68,6 @@ RESOURCE_ATTRIBUTES = {"src", "poster", "data", "background", "lowsrc", "dynsrc"
 SVG_RESOURCE_HREF = {"image", "use", "feimage", "script", "pattern", "filter", "mpath", "textpath"}
 SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
-SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-# The URL standard strips leading/trailing C0 controls and spaces, and drops tab and
-# newline everywhere, before it reads the scheme: "java\tscript:" is "javascript:".
-URL_STRIP = "".join(chr(c) for c in range(0x21))
-URL_DROP = re.compile(r"[\t\n\r]")
 
 # Attributes that neither run code, style the page nor hold a URL: skipped at once.
 PLAIN_ATTRIBUTES = frozenset({
@@ -159,9 +155,12 @@ def content_violations(tree: LexborHTMLParser, site_host: str = "") -> list[Viol
 
 
 def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], site_host: str = "",
-                    walked: list[Element] | None = None) -> list[Violation]:
+                    walked: list[Element] | None = None, path: str = "",
+                    allowed_scripts: frozenset[str] | None = None) -> list[Violation]:
     """What the finished page may not contain beyond the theme's own fixed set.
-    ``walked``: ``html_elements.elements(tree)``, when the caller shares it."""
+    ``walked``: ``html_elements.elements(tree)``, when the caller shares it;
+    ``allowed_scripts``: the site paths of the only scripts a ``src`` may name (the page
+    itself is at ``path``)."""
     found: list[Violation] = []
     for node, tag, attributes in elements(tree) if walked is None else walked:
         tag = tag.lower()
@@ -170,7 +169,7 @@ def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], sit
         if tag == "a" and PLAIN_AND_HREF.issuperset(attributes) and ":" not in (attributes.get("href") or ""):
             continue  # a relative link (the navigation's hundreds): no scheme, and an <a> loads nothing
         if tag == "script":
-            found += _script_violations(node, allowed_script_hashes, site_host)
+            found += _script_violations(node, allowed_script_hashes, site_host, path, allowed_scripts)
         elif tag == "meta" and "http-equiv" in attributes:
             value = (attributes.get("http-equiv") or "").strip().lower()
             if value not in THEME_META_HTTP_EQUIV:
@@ -208,26 +207,29 @@ def _attribute_violations(attributes: dict[str, str | None], tag: str, site_host
 
 
 def _url_violations(url: str, attribute: str, loads: bool, site_host: str) -> list[Violation]:
-    if ":" not in url and not (loads and ("//" in url or "\\" in url)):
-        return []  # a relative URL: no scheme, no host (the common case, checked cheaply)
-    cleaned = URL_DROP.sub("", url.strip(URL_STRIP))
-    scheme = SCHEME.match(cleaned)
-    if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
-        name = scheme.group(1).lower()
-        return [Violation(f"'{name}:' URLs are not allowed (in {attribute}=)",
-                          "link to a page of the site or an https address", f"{name}:")]
-    if loads and is_third_party(cleaned, site_host):
+    if ":" not in url and not (loads and ("/" in url or "\\" in url)) and "&" not in url:
+        return []  # a relative path: no scheme, no host (the common case, checked cheaply)
+    read = read_url(url, site_host)
+    if read.scheme and read.scheme not in ALLOWED_SCHEMES:
+        return [Violation(f"'{read.scheme}:' URLs are not allowed (in {attribute}=)",
+                          "link to a page of the site or an https address", f"{read.scheme}:")]
+    if loads and read.leaves_site:
         return [Violation(f"image or media from another site ('{url.strip()}')",
                           "save the file under docs/assets/images/ and link to it there, so readers' "
                           "browsers contact no other site", url.strip())]
     return []
 
 
-def _script_violations(node: LexborNode, allowed: set[str], site_host: str) -> list[Violation]:
+def _script_violations(node: LexborNode, allowed: set[str], site_host: str, path: str,
+                       allowed_scripts: frozenset[str] | None) -> list[Violation]:
     if "src" in node.attributes:
         src = node.attributes.get("src") or ""
-        if is_third_party(src.strip(URL_STRIP), site_host) or SCHEME.match(src.strip(URL_STRIP)):
+        read = read_url(src, site_host)
+        if read.leaves_site or read.scheme not in ("http", "https"):
             return [Violation(f"script from another site ('{src}')", "scripts are served by this site only", src)]
+        if allowed_scripts is not None and site_path(src, path) not in allowed_scripts:
+            return [Violation(f"script '{src}' is not one of the site's own scripts",
+                              "pages load only the theme's scripts (overrides/assets/javascripts/)", src)]
         return []
     if not is_executable_script(node):
         return []
@@ -239,9 +241,21 @@ def _script_violations(node: LexborNode, allowed: set[str], site_host: str) -> l
                       text.strip()[:40] or "<script")]
 
 
+def site_path(url: str, page_path: str) -> str:
+    """The file in the site that a relative URL on the page at ``page_path`` names."""
+    base = "https://site.invalid/" + page_path.lstrip("/")
+    try:
+        resolved = URL(url, base)
+    except ValueError:
+        return ""
+    if resolved.hostname != "site.invalid":
+        return ""
+    return unquote(resolved.pathname).lstrip("/")
+
+
 def _link_violations(node: LexborNode, site_host: str) -> list[Violation]:
     rels = set((node.attributes.get("rel") or "").lower().split())
-    href = (node.attributes.get("href") or "").strip(URL_STRIP)
+    href = node.attributes.get("href") or ""
     if not rels or not rels <= THEME_LINK_RELS:
         return [Violation(f"<link rel=\"{' '.join(sorted(rels))}\"> is not allowed", "the theme writes every <link>",
                           "<link")]
@@ -251,12 +265,5 @@ def _link_violations(node: LexborNode, site_host: str) -> list[Violation]:
 
 
 def is_third_party(url: str, site_host: str) -> bool:
-    """An absolute or scheme-relative URL to a host that is not this site."""
-    lowered = url.lower()
-    if not (lowered.startswith(("http:", "https:", "//", "\\\\", "/\\", "\\/"))):
-        return False
-    try:
-        host = urlsplit(url.replace("\\", "/")).hostname
-    except ValueError:
-        return True  # unparseable: a browser may still fetch something, so refuse it
-    return not site_host or host != site_host
+    """A URL that names a host other than this site, read as a browser reads it."""
+    return read_url(url, site_host).leaves_site

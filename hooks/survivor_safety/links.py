@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from html_elements import Element, elements
 from selectolax.lexbor import LexborHTMLParser
+from survivor_safety.urls import read_url
 
 LINK_TAGS = {"a", "area"}
-EXTERNAL = re.compile(r"^[\x00-\x20]*(?:https?:)?[/\\]{2}", re.IGNORECASE)
 
 
-def is_external(url: str) -> bool:
-    """An absolute http(s) or scheme-relative URL: it leaves this site."""
-    return bool(EXTERNAL.match(url))
+def is_external(url: str, site_host: str = "") -> bool:
+    """Whether following ``url`` leaves this site, read as the browser reads it (the URL
+    standard: tabs and newlines dropped, ``\\`` as ``/``, ``http:host`` with no slashes)."""
+    return read_url(url, site_host).leaves_site
 
 
 def add_noreferrer(tree: LexborHTMLParser, walked: list[Element] | None = None) -> int:

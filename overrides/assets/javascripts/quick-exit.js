@@ -2,7 +2,12 @@
  * Quick exit ("Exit this page"), after GOV.UK's component, with one deliberate change:
  * location.replace() instead of an ordinary navigation, so Back does not return here.
  *
+ * - The destination is the button's own data attribute, the button found by its id
+ *   (#quick-exit-button, which the theme writes before any content and the content
+ *   allowlist reserves): nothing on the page can redirect the exit.
  * - Both exit links are ordinary links: without JavaScript they still leave the site.
+ *   So are the content notes' exit links (.content-note__exit), which go to the same
+ *   destination.
  * - Activation hides the page at once behind a blank "Loading." overlay, then replaces
  *   the tab's current entry with the neutral destination.
  * - Pressing Shift three times (at most 5 s apart) does the same. Shift used as a
@@ -19,10 +24,19 @@
   var HIDE_CLASS = "quick-exit-hide";
   var OVERLAY_CLASS = "quick-exit-overlay";
 
-  var links = Array.prototype.slice.call(document.querySelectorAll(".js-quick-exit"));
-  if (!links.length) return;
-  var destination = links[0].href;
-  var status = document.querySelector(".js-quick-exit-status");
+  var button = document.getElementById("quick-exit-button");
+  if (!button || button.tagName !== "A") return;
+  var destination;
+  try {
+    destination = new URL(button.getAttribute("data-quick-exit-destination") || "").href;
+  } catch (error) {
+    return; /* the plain link still leaves the site */
+  }
+  if (destination.indexOf("https://") !== 0) return;
+  var links = [button, document.getElementById("quick-exit-skiplink")].concat(
+    Array.prototype.slice.call(document.querySelectorAll(".content-note__exit"))
+  );
+  var status = document.getElementById("quick-exit-status");
   var presses = 0;
   var timer = null;
   var lastKeyupHadShift = false;
@@ -86,7 +100,7 @@
   }
 
   links.forEach(function (link) {
-    link.addEventListener("click", exitPage);
+    if (link) link.addEventListener("click", exitPage);
   });
   document.addEventListener("keyup", onKeyup, true);
   window.addEventListener("pageshow", onPageshow);
