@@ -45,6 +45,7 @@ from survivor_safety.content_notes import SKIP_TO, content_note_markdown, insert
 from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
 from survivor_safety.page_checks import SecuredPage, secure_page
 from survivor_safety.page_shape import probe_content
+from survivor_safety.template_values import heading_problems, title_problems
 from worker_process import OrderedChecks, WorkerStopped, can_fork
 
 from mkdocs.structure.pages import Page
@@ -138,6 +139,21 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     safety_link = posixpath.relpath(settings.safety_page, posixpath.dirname(page.file.src_uri) or ".")
     block = content_note_markdown(text, settings.quick_exit_url, safety_link, skip_to, skip_label)
     return insert_after_title(markdown, block)
+
+
+@event_priority(-100)
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    """The title and heading ids the theme prints outside the content must be text and
+    plain names (``template_values``); refused here, at the page, with its line."""
+    # A front-matter title is escaped text already (contributor checks); a title taken
+    # from the first heading is HTML, which the theme's striptags would turn into markup.
+    title = "" if "title" in page.meta else page.title or ""
+    problems = title_problems(title) + list(heading_problems(_headings(page.toc)))
+    if problems:
+        state = _require_state()
+        raise PluginError("\n".join(dict.fromkeys(_violation_lines(problems, _shown_path(page, state),
+                                                                    _source_text(page)))))
+    return None
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -248,6 +264,10 @@ def _parse_content_note(note: Any, page: Page) -> tuple[str, str, str]:
         f"{page.file.src_uri}: 'content_note' in the front matter must be text, or 'text:' with optional "
         "'skip_to: \"#anchor\"' and 'skip_label:' — see CONTRIBUTING.md, 'Edit or add a page'"
     )
+
+
+def _headings(items) -> list[tuple[str, str, list]]:
+    return [(item.id, item.title, _headings(item.children)) for item in items]
 
 
 def _probe_page(page: Page) -> Page:

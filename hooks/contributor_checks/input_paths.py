@@ -22,7 +22,10 @@ from pathlib import Path, PurePosixPath
 from contributor_checks.front_matter import Finding
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
-STATIC_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".svg", ".pdf", ".txt", ".csv"}
+# No .txt, .js or other type a browser would run as a script when the host sends no
+# "X-Content-Type-Options: nosniff" (GitHub Pages sends none); browsers never run
+# text/csv or images as scripts.
+STATIC_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".svg", ".pdf", ".csv"}
 
 # SVG elements that run code, animate attributes (an href can be animated into a
 # script URL), embed HTML, or style with CSS that can load from anywhere.

@@ -1,0 +1,150 @@
+"""Issue 21: nothing a contributor writes can touch the quick exit or the page around the
+content. One test per cause, each with a page that exploits it; the build must stop with
+one line naming the file (or, where stated, publish the attack only as text).
+"""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import assert_one_line_error
+from test_hostile_input import GOOD_PAGE, hostile_site, page_with
+
+EVIL = "https://elsewhere.example/"
+
+
+@pytest.fixture
+def site(tmp_path):
+    return hostile_site(tmp_path)
+
+
+def built(site, name="index.html") -> LexborHTMLParser:
+    result = site.build()
+    assert result.returncode == 0, result.output
+    return LexborHTMLParser(result.page(name))
+
+
+# Cause 1: values from content (heading ids, titles) printed by the theme outside it.
+TEMPLATE_VALUE_ATTACKS = [
+    ("heading id closes its attribute in the toc and the skip link",
+     f"## Section {{ id='x\"><a class=\"js-quick-exit\" href=\"{EVIL}\">' }}", "is not a plain name"),
+    ("heading id with a space", "## Section { id='a b' }", "heading id 'a b' is not a plain name"),
+    ("heading id reserved by the theme", "## Section { #quick-exit-button }", "is reserved for the site's own controls"),
+    ("title ends </title>", None, "docs/other.md:1: "),
+    ("title with an escaped tag", "", "holds markup or control characters"),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "message"), TEMPLATE_VALUE_ATTACKS,
+                         ids=[case for case, _, _ in TEMPLATE_VALUE_ATTACKS])
+def test_values_the_theme_prints_outside_the_content_are_checked_where_written(site, case, body, message):
+    if body is None:
+        site.page("other.md", "# Other </title><a class=js-quick-exit href=https://elsewhere.example/>x</a>\n\nText.\n")
+    elif body == "":
+        site.page("other.md", "# Other &lt;/title&gt;&lt;script&gt;\n\nText.\n")
+    else:
+        site.page("index.md", page_with(body))
+    result = site.build()
+    assert_one_line_error(result, message)
+    assert "Traceback" not in result.output
+
+
+def test_front_matter_title_cannot_break_out_of_the_title_element(site):
+    site.page("other.md", "---\ntitle: \"Other </title><script>alert(1)</script>\"\ndescription: A page.\n---\n"
+                          "# Other\n\nText.\n")
+    tree = built(site, "other/index.html")
+    assert tree.css_first("title").text().startswith("Other </title><script>")
+    assert all("alert" not in node.text() for node in tree.css("script"))
+
+
+# Cause 2: deny-lists. Unknown attributes, the site's own classes, <body> attributes.
+CONTENT_ALLOWLIST_ATTACKS = [
+    ("<body inert> merged into the real body", '<body inert>\n', "<body> has other attributes than the theme writes"),
+    ("inert on a block", '<div inert markdown>\nText\n</div>', "attribute 'inert=' is not allowed on <div>"),
+    ("popover", '<div popover>Text</div>', "attribute 'popover=' is not allowed on <div>"),
+    ("an attribute no browser knows yet", '<p data-future="1">Text</p>', "attribute 'data-future=' is not allowed"),
+    ("the exit button's classes", f'<div class="quick-exit"><a class="quick-exit__button" href="{EVIL}">Exit</a></div>',
+     "class \"quick-exit\" is reserved"),
+    ("the exit button's id", f'<a id="quick-exit-button" href="{EVIL}">Exit</a>', "is reserved for the site's own controls"),
+    ("a theme class via attr_list", "Text\n{ .md-header }", "class \"md-header\" is reserved"),
+    ("a label that toggles the theme's menu", '<label for="__drawer">Menu</label>', "<label> is not allowed"),
+    ("tabindex traps focus", '<p tabindex="1">Text</p>', "attribute 'tabindex=' is not allowed"),
+    ("an element outside the list", "<marquee>Text</marquee>", "<marquee> is not allowed"),
+    ("content closes the theme's article", "</article></div><div class=\"x\">Text</div>", "docs/index.md:10: "),
+    ("target opens another window", f'<a href="{EVIL}" target="_blank">x</a>', "attribute 'target=' is not allowed"),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "message"), CONTENT_ALLOWLIST_ATTACKS,
+                         ids=[case for case, _, _ in CONTENT_ALLOWLIST_ATTACKS])
+def test_content_is_held_to_an_allowlist_on_the_whole_page(site, case, body, message):
+    site.page("index.md", page_with(body))
+    assert_one_line_error(site.build(), message)
+
+
+def test_ordinary_markdown_passes_the_allowlist(site):
+    site.markdown_extensions = site.markdown_extensions.replace("[abbr,", "[abbr, admonition, footnotes, {tables: {use_align_attribute: true}},")
+    site.page("index.md", page_with(
+        "## A section { #a-section .wide lang=es }\n\n!!! note\n    Noted.\n\nA note.[^1]\n\n[^1]: The footnote.\n\n"
+        "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n<details><summary>More</summary>\n\nText\n\n</details>\n\n"
+        "[example.org](https://example.org/x) and <abbr title=\"National Survivor Network\">NSN</abbr>"))
+    tree = built(site)
+    assert tree.css_first("#a-section") is not None
+    assert tree.css_first("article .footnote") is not None
+
+
+# Cause 3: the exit script trusted the first element with the class.
+def test_the_exit_destination_comes_from_the_button_found_by_id(site):
+    tree = built(site)
+    button = tree.css_first("#quick-exit-button")
+    assert button.attributes["data-quick-exit-destination"] == "https://www.weather.gov/"
+    script = (site.root / "site" / "assets" / "javascripts" / "quick-exit.js").read_text(encoding="utf-8")
+    assert 'getElementById("quick-exit-button")' in script
+    assert "querySelectorAll(\".js-quick-exit\")" not in script
+
+
+# Cause 4: any same-site script was allowed, and .txt files could carry one.
+def test_a_text_file_cannot_be_published(site):
+    site.page("assets/payload.txt", "document.title='x'\n")
+    assert_one_line_error(site.build(), "static file type '.txt' is not allowed")
+
+
+def test_escaped_script_pointing_at_a_site_file_is_refused(site):
+    site.page("assets/images/x.csv", "a,b\n")
+    site.page("index.md", page_with('\\<script src="assets/images/x.csv"></script>'))
+    result = site.build()
+    assert result.returncode != 0, result.output
+    assert "docs/index.md:" in result.output
+
+
+# Cause 8: noreferrer on URLs the browser normalises.
+@pytest.mark.parametrize("href", ["https://else\twhere.example/", "https://elsewhere.example/\n",
+                                  "http:elsewhere.example", " //elsewhere.example/", "https:\\\\elsewhere.example"])
+def test_noreferrer_reads_urls_as_the_browser_does(site, href):
+    site.page("index.md", page_with(f'<a href="{href}">a page elsewhere</a>'))
+    tree = built(site)
+    links = [node for node in tree.css("article a")
+             if "elsewhere" in "".join((node.attributes.get("href") or "").split())]
+    assert links and all("noreferrer" in (node.attributes.get("rel") or "").split() for node in links)
+
+
+# Cause 9: phishing.
+PHISHING = [
+    ("text shows one address, link goes to another", "[https://www.weather.gov/](https://elsewhere.example/)",
+     "the link text shows 'https://www.weather.gov/' but the link goes to 'elsewhere.example'"),
+    ("bare host name as the text", "[cast.org](https://elsewhere.example/)", "the link text shows 'cast.org'"),
+    ("right-to-left override in the text", "Read \u202egpj.exe\u202c now.", "RIGHT-TO-LEFT OVERRIDE"),
+    ("mixed-script host", "[the NSN](https://n\u0455n.example/)", "mixes alphabets"),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "message"), PHISHING, ids=[case for case, _, _ in PHISHING])
+def test_phishing_is_refused(site, case, body, message):
+    site.page("index.md", page_with(body))
+    assert_one_line_error(site.build(), message)
+
+
+def test_link_text_that_matches_its_address_passes(site):
+    site.page("index.md", page_with("[www.example.org/x](https://example.org/x) and [https://example.org](https://example.org)"))
+    built(site)
