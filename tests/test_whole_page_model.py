@@ -119,13 +119,12 @@ def test_escaped_script_pointing_at_a_site_file_is_refused(site):
 
 
 # Cause 8: noreferrer on URLs the browser normalises.
-@pytest.mark.parametrize("href", ["https://else\twhere.example/", "https://elsewhere.example/\n",
+@pytest.mark.parametrize("href", ["https://else&#9;where.example/", "https://elsewhere.example/&#10;", "ht&#10;tps://elsewhere.example/",
                                   "http:elsewhere.example", " //elsewhere.example/", "https:\\\\elsewhere.example"])
 def test_noreferrer_reads_urls_as_the_browser_does(site, href):
     site.page("index.md", page_with(f'<a href="{href}">a page elsewhere</a>'))
     tree = built(site)
-    links = [node for node in tree.css("article a")
-             if "elsewhere" in "".join((node.attributes.get("href") or "").split())]
+    links = [node for node in tree.css("article a") if "a page elsewhere" in node.text()]
     assert links and all("noreferrer" in (node.attributes.get("rel") or "").split() for node in links)
 
 
