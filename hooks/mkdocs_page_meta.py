@@ -15,10 +15,11 @@ import datetime
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from git_history import last_commit_dates
 from mkdocs.exceptions import PluginError
+from survivor_safety.settings import rebuilt_https_url
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -62,9 +63,12 @@ def _repository_settings(raw: dict[str, Any]) -> dict[str, str]:
     if unknown:
         raise PluginError(f"mkdocs.yml: extra.repository.{sorted(unknown)[0]}: unknown setting — use url, branch, docs_path")
     url = str(raw.get("url") or "")
-    if url and (urlsplit(url).scheme != "https" or not urlsplit(url).hostname):
-        raise PluginError(f"mkdocs.yml: extra.repository.url '{url}' is not an https address — "
-                          "write the repository's address, e.g. https://github.com/OWNER/REPO, or leave it empty")
+    if url:
+        try:
+            url = rebuilt_https_url(url, "extra.repository.url")  # written back from its parse, never copied
+        except ValueError as error:
+            raise PluginError(f"mkdocs.yml: {error} — write the repository's address, e.g. "
+                              "https://github.com/OWNER/REPO, or leave it empty") from None
     return {"url": url, "branch": str(raw.get("branch") or "main"), "docs_path": str(raw.get("docs_path") or "docs/")}
 
 

@@ -39,16 +39,17 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 from mkdocs.utils import write_file
 from survivor_safety.content_notes import SKIP_TO, content_note_markdown, insert_after_title
 from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
 from survivor_safety.page_checks import SecuredPage, secure_page
 from survivor_safety.page_shape import probe_content
+from survivor_safety.settings import extra_problems, rebuilt_https_url
 from survivor_safety.template_values import heading_problems, title_problems
+from survivor_safety.urls import read_url
 from worker_process import OrderedChecks, WorkerStopped, can_fork
-
-from mkdocs.structure.pages import Page
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -104,8 +105,11 @@ def on_startup(*, command: str, dirty: bool) -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate the safety settings once per build."""
     global _state
+    problems = extra_problems(config.extra)
+    if problems:
+        raise PluginError("\n".join(f"mkdocs.yml: {problem}" for problem in problems))
     settings = load_extra_settings(config, "survivor_safety", SafetyConfig, "see README, 'Reading safely'")
-    _check_exit_destination(settings.quick_exit_url, config.site_url)
+    settings.quick_exit_url = _check_exit_destination(settings.quick_exit_url, config.site_url)
     config.extra["survivor_safety"] = dict(settings)  # templates read the validated values
     site_host = urlsplit(config.site_url or "").hostname or ""
     if _state is not None:
@@ -234,20 +238,22 @@ def on_build_error(*, error: Exception) -> None:
 # Helper functions
 
 
-def _check_exit_destination(url: str | None, site_url: str | None) -> None:
-    """A neutral https site that is not ours: Back must not land on this site again."""
+def _check_exit_destination(url: str | None, site_url: str | None) -> str:
+    """A neutral https site that is not ours (Back must not land on this site again),
+    rebuilt from its parse."""
     if not url:
         raise PluginError(
             "mkdocs.yml: extra.survivor_safety.quick_exit_url is not set — set it to a neutral, "
             "non-personalised https page such as a weather site"
         )
-    parts = urlsplit(url)
-    if parts.scheme != "https":
-        raise PluginError(f"mkdocs.yml: extra.survivor_safety.quick_exit_url '{url}' is not https — "
-                          "use an https address, so the exit cannot be intercepted or downgraded")
-    if site_url and urlsplit(site_url).hostname == parts.hostname:
+    try:
+        rebuilt = rebuilt_https_url(url, "extra.survivor_safety.quick_exit_url")
+    except ValueError as error:
+        raise PluginError(f"mkdocs.yml: {error}") from None
+    if site_url and read_url(site_url).host == read_url(rebuilt).host:
         raise PluginError(f"mkdocs.yml: extra.survivor_safety.quick_exit_url '{url}' is on this site — "
                           "the quick exit must leave the site")
+    return rebuilt
 
 
 def _parse_content_note(note: Any, page: Page) -> tuple[str, str, str]:

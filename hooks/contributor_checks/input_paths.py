@@ -32,6 +32,11 @@ STATIC_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".
 SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "animate", "set", "animatemotion", "animatetransform",
                           "style", "iframe", "object", "embed", "handler", "listener"}
 SVG_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+# Opened directly, an SVG is an XML document in which elements of other namespaces
+# (XHTML's <iframe>, <meta http-equiv>, <img src>...) do what they do in HTML: every
+# element must be SVG, every attribute SVG's own, xlink's or xml's.
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+ATTRIBUTE_NAMESPACES = {"", "http://www.w3.org/1999/xlink", "http://www.w3.org/XML/1998/namespace"}
 
 
 def name_problems(relative: str) -> list[Finding]:
@@ -108,13 +113,28 @@ def svg_problems(data: bytes) -> list[Finding]:
         findings.append(Finding(parser.CurrentLineNumber, problem, fix))
 
     def start_element(name: str, attributes: dict[str, str]) -> None:
-        local = name.rsplit(" ", 1)[-1].lower()
+        namespace, _, local = name.rpartition(" ")
+        local = local.lower()
+        if not namespace:
+            report(f"element <{local}> has no namespace, so browsers do not read it as SVG",
+                   'add xmlns="http://www.w3.org/2000/svg" to the <svg> element')
+            raise _StopParsing
+        if namespace != SVG_NAMESPACE:
+            report(f"element <{local}> is not an SVG element (namespace '{namespace}')",
+                   "save the image as plain SVG: every element in the SVG namespace, nothing from HTML")
+            return
         if local in SVG_FORBIDDEN_ELEMENTS:
             report(f"SVG element <{local}> is not allowed", "save the image without scripts, animation or styles "
                    "(for example, export it again as 'plain SVG')")
         for attribute, value in attributes.items():
-            attribute_local = attribute.rsplit(" ", 1)[-1].lower()
-            if attribute_local.startswith("on"):
+            attribute_namespace, _, attribute_local = attribute.rpartition(" ")
+            attribute_local = attribute_local.lower()
+            if attribute_namespace not in ATTRIBUTE_NAMESPACES:
+                report(f"attribute '{attribute_local}=' from namespace '{attribute_namespace}' is not allowed",
+                       "save the image as plain SVG")
+            elif attribute_local in ("src", "http-equiv", "srcdoc", "action", "formaction"):
+                report(f"attribute '{attribute_local}=' is not an SVG attribute", "save the image as plain SVG")
+            elif attribute_local.startswith("on"):
                 report(f"SVG event handler '{attribute_local}=' is not allowed", "remove the attribute")
             elif attribute_local == "href" and not value.strip().startswith("#"):
                 report(f"SVG reference to another file ('{value.strip()}')",
