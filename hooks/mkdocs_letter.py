@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+from citations.yaml_strings import error_fix, error_line, error_reason, load_strings
 from contributor_checks.front_matter import FrontMatterError, read_front_matter
 from extra_settings import load_extra_settings, shown_file, shown_path
 from letter.coverage import covered_paragraphs, paragraph_links, uncovered_sections
@@ -41,24 +44,34 @@ PDF_NAME = "nsn-racial-equity-brief.pdf"
 
 
 class LetterConfig(base.Config):
-    """Settings under ``extra.letter`` in mkdocs.yml."""
+    """Settings under ``extra.letter`` in mkdocs.yml (reviewed code: paths only)."""
 
     text = c.File(exists=True)
     page = c.Type(str, default="letter.md")
-    presented_by = c.ListOfItems(c.Type(str), default=[])
-    not_presented = c.Type(dict, default={})   # paragraph number -> why no page presents it
-    sources = c.Type(dict, default={})         # paragraph number -> Markdown citing what it names
-    questions = c.ListOfItems(c.Type(int), default=[])
+    data_file = c.Type(str, default="")  # contributor data (LetterData), a YAML file under docs/_data/
     recommendations_page = c.Type(str, default="recommendations.md")  # its table, for the brief
     brief_pdf = c.Type(str, default="")  # the printed brief (`make pdf`), published with the site
+
+
+@dataclass
+class LetterData:
+    """The letter's contributor data, read from ``extra.letter.data_file`` (docs/_data/letter.yaml)."""
+
+    shown: str = "mkdocs.yml: extra.letter"   # how messages name the file
+    presented_by: list[str] = field(default_factory=list)
+    not_presented: dict[int, str] = field(default_factory=dict)  # paragraph number -> why no page presents it
+    sources: dict[int, str] = field(default_factory=dict)        # paragraph number -> Markdown citing what it names
+    questions: list[int] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)          # key -> its line in the file
 
 
 class _BuildState:
     """What on_config learns for on_files; replaced on each build (`mkdocs serve` keeps
     this module loaded)."""
 
-    def __init__(self, settings: LetterConfig, paragraphs: list[Paragraph], config_dir: Path) -> None:
-        self.settings, self.paragraphs, self.config_dir = settings, paragraphs, config_dir
+    def __init__(self, settings: LetterConfig, data: LetterData, paragraphs: list[Paragraph],
+                 config_dir: Path) -> None:
+        self.settings, self.data, self.paragraphs, self.config_dir = settings, data, paragraphs, config_dir
 
 
 _state: _BuildState | None = None
@@ -69,13 +82,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _state
     settings = load_extra_settings(config, "letter", LetterConfig,
                                    "set 'text:' to the letter's text file, e.g. docs/_data/letter.txt")
-    paragraphs = _read_paragraphs(settings, Path(config.config_file_path).parent)
-    count = len(paragraphs)
-    _numbered_keys(settings.not_presented, "not_presented", count)
-    _numbered_keys(settings.sources, "sources", count)
-    for number in settings.questions:
-        _check_number(number, "questions", count)
-    _state = _BuildState(settings, paragraphs, Path(config.config_file_path).parent)
+    config_dir = Path(config.config_file_path).parent
+    paragraphs = _read_paragraphs(settings, config_dir)
+    data = _read_data(settings, config_dir, len(paragraphs))
+    _state = _BuildState(settings, data, paragraphs, config_dir)
     return config
 
 
@@ -83,7 +93,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Fill in the letter page, then check paragraph links and coverage site-wide."""
     if _state is None:
         raise PluginError("hooks/mkdocs_letter.py: on_config did not run — list the hook under 'hooks:'")
-    settings, paragraphs, config_dir = _state.settings, _state.paragraphs, _state.config_dir
+    settings, data, paragraphs, config_dir = _state.settings, _state.data, _state.paragraphs, _state.config_dir
     letter_file = files.get_file_from_path(settings.page)
     if letter_file is None:
         raise PluginError(f"mkdocs.yml: extra.letter.page: '{settings.page}' is not a page in docs/ — "
@@ -94,7 +104,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     pdf = _brief_pdf(files, settings, config, config_dir)
     originals = {file.src_uri: file.content_string for file in files.documentation_pages()}
     for file in files.documentation_pages():
-        _fill_markers(file, files, paragraphs, settings, pdf, config_dir)
+        _fill_markers(file, files, paragraphs, settings, data, pdf, config_dir)
     errors, covered = [], set()
     for file in files.documentation_pages():
         if file is letter_file:
@@ -103,12 +113,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         shown = shown_file(file, config_dir)
         links, problems = paragraph_links(text, file.src_uri, settings.page, len(paragraphs))
         covered |= covered_paragraphs(links)  # any page that links ¶N presents it
-        if _presents_letter(file, text, settings):
+        if _presents_letter(file, text, data):
             problems += uncovered_sections(text, links)
         errors += [problem.render(shown) for problem in sorted(problems, key=lambda p: p.line)]
-    errors += _omissions(paragraphs, covered, settings)
-    missing_pages = [page for page in settings.presented_by if files.get_file_from_path(page) is None]
-    errors += [f"mkdocs.yml: extra.letter.presented_by: '{page}' is not a page in docs/ — "
+    errors += _omissions(paragraphs, covered, settings, data)
+    missing_pages = [page for page in data.presented_by if files.get_file_from_path(page) is None]
+    errors += [f"{_where(data, 'presented_by')} presented_by: '{page}' is not a page in docs/ — "
                "fix the name, or remove it from the list" for page in missing_pages]
     if errors:
         raise PluginError("\n".join(errors))
@@ -119,6 +129,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 def _read_paragraphs(settings: LetterConfig, config_dir: Path) -> list[Paragraph]:
+    _inside_project(settings.text, config_dir, "extra.letter.text")
     shown = shown_path(settings.text, config_dir)
     try:
         paragraphs = read_letter(settings.text)
@@ -129,29 +140,87 @@ def _read_paragraphs(settings: LetterConfig, config_dir: Path) -> list[Paragraph
     return paragraphs
 
 
-def _numbered_keys(mapping: dict[Any, Any], name: str, count: int) -> None:
-    for key, value in mapping.items():
-        _check_number(key, name, count)
+def _read_data(settings: LetterConfig, config_dir: Path, count: int) -> LetterData:
+    """The contributor data file, read with the project's safe YAML reader (strings only,
+    no anchors or tags), inside the project and checked key by key."""
+    if not settings.data_file:
+        return LetterData()
+    path = _inside_project(settings.data_file, config_dir, "extra.letter.data_file")
+    shown = shown_path(path, config_dir)
+    try:
+        raw = load_strings(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise PluginError(f"{shown}:1: cannot read the letter's data ({error}) — save it as UTF-8 text") from None
+    except yaml.YAMLError as error:
+        raise PluginError(f"{shown}:{(error_line(error) or 0) + 1}: not valid YAML ({error_reason(error)}) — "
+                          f"{error_fix(error, 'check the indentation')}") from None
+    if not isinstance(raw, dict):
+        raise PluginError(f"{shown}:1: the letter's data must be 'key: value' lines — see the comments at its top")
+    lines = dict(getattr(raw, "key_lines", {}))  # 1-based
+    data = LetterData(shown=shown, lines=lines)
+    unknown = sorted(set(raw) - {"presented_by", "not_presented", "sources", "questions"})
+    if unknown:
+        raise PluginError(f"{_where(data, unknown[0])} unknown key '{unknown[0]}' — use presented_by, "
+                          "not_presented, sources or questions")
+    data.presented_by = _text_list(raw.get("presented_by") or [], "presented_by", data)
+    data.questions = [_number(value, "questions", count, data) for value in
+                      _text_list(raw.get("questions") or [], "questions", data)]
+    data.not_presented = _numbered_texts(raw.get("not_presented") or {}, "not_presented", count, data)
+    data.sources = _numbered_texts(raw.get("sources") or {}, "sources", count, data)
+    return data
+
+
+def _inside_project(value: str, config_dir: Path, setting: str) -> Path:
+    """A file named in mkdocs.yml, which must be inside the project (links followed)."""
+    path = Path(value)
+    path = (path if path.is_absolute() else config_dir / path).resolve()
+    if not path.is_relative_to(config_dir.resolve()):
+        raise PluginError(f"mkdocs.yml: {setting}: '{value}' is outside the project — keep it in the repository")
+    if not path.is_file():
+        raise PluginError(f"mkdocs.yml: {setting}: '{value}' does not exist — restore it or fix the path")
+    return path
+
+
+def _where(data: LetterData, key: str) -> str:
+    if data.shown.startswith("mkdocs.yml"):
+        return f"{data.shown}.{key}:"
+    return f"{data.shown}:{data.lines.get(key, 1)}:"
+
+
+def _text_list(value: Any, key: str, data: LetterData) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise PluginError(f"{_where(data, key)} {key} must be a list — write one '- item' per line")
+    return value
+
+
+def _numbered_texts(mapping: Any, key: str, count: int, data: LetterData) -> dict[int, str]:
+    if not isinstance(mapping, dict):
+        raise PluginError(f"{_where(data, key)} {key} must be 'number: text' lines")
+    result = {}
+    for number, value in mapping.items():
         if not isinstance(value, str) or not value.strip():
-            raise PluginError(f"mkdocs.yml: extra.letter.{name}.{key}: must be text — "
+            raise PluginError(f"{_where(data, key)} {key}.{number}: must be text — "
                               "write a short sentence after the paragraph number")
+        result[_number(number, key, count, data)] = value
+    return result
 
 
-def _check_number(value: Any, name: str, count: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= count:
-        raise PluginError(f"mkdocs.yml: extra.letter.{name}: '{value}' is not a paragraph of the letter — "
+def _number(value: Any, key: str, count: int, data: LetterData) -> int:
+    if not (isinstance(value, str) and value.isdigit() and 1 <= int(value) <= count):
+        raise PluginError(f"{_where(data, key)} {key}: '{value}' is not a paragraph of the letter — "
                           f"use a number from 1 to {count} (the ¶ numbers on the letter page)")
+    return int(value)
 
 
 def _fill_markers(file: File, files: Files, paragraphs: list[Paragraph], settings: LetterConfig,
-                  pdf: File | None, config_dir: Path) -> None:
+                  data: LetterData, pdf: File | None, config_dir: Path) -> None:
     """Replace each marker line of a page with what it stands for."""
     text = file.content_string
     if "<!-- letter:" not in text:
         return
     if MARKER.search(text):
-        classes = {number: "letter-question" for number in settings.questions}
-        body = letter_markdown(paragraphs, settings.sources, classes)
+        classes = {number: "letter-question" for number in data.questions}
+        body = letter_markdown(paragraphs, data.sources, classes)
         text = MARKER.sub(lambda _: body, text, count=1)
     if RECOMMENDATIONS_MARKER.search(text):
         table = _recommendations_table(files, settings, config_dir)
@@ -211,8 +280,8 @@ def _pdf_link(pdf: File, page: File) -> str:
     return f"[Download this brief as a PDF]({href}) ({shown}, to print or forward).\n{{ .brief-download }}\n"
 
 
-def _presents_letter(file: File, text: str, settings: LetterConfig) -> bool:
-    if file.src_uri in settings.presented_by:
+def _presents_letter(file: File, text: str, data: LetterData) -> bool:
+    if file.src_uri in data.presented_by:
         return True
     try:
         data, _ = read_front_matter(text)
@@ -221,18 +290,18 @@ def _presents_letter(file: File, text: str, settings: LetterConfig) -> bool:
     return data.get("presents_letter") == "true"
 
 
-def _omissions(paragraphs: list[Paragraph], covered: set[int], settings: LetterConfig) -> list[str]:
+def _omissions(paragraphs: list[Paragraph], covered: set[int], settings: LetterConfig, data: LetterData) -> list[str]:
     errors = []
     for paragraph in paragraphs:
-        listed = paragraph.number in settings.not_presented
+        listed = paragraph.number in data.not_presented
         if paragraph.number not in covered and not listed:
             words = paragraph.text.split()
             opening = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-            errors.append(f"mkdocs.yml: extra.letter: paragraph ¶{paragraph.number} (\"{opening}\") is presented by "
-                          "no page — link it from the section that presents it, e.g. "
+            errors.append(f"{_where(data, 'not_presented')} paragraph ¶{paragraph.number} (\"{opening}\") is "
+                          "presented by no page — link it from the section that presents it, e.g. "
                           f"[¶{paragraph.number}]({settings.page}#{paragraph.anchor}), or list it under "
-                          "extra.letter.not_presented with the reason")
+                          "not_presented with the reason")
         elif paragraph.number in covered and listed:
-            errors.append(f"mkdocs.yml: extra.letter.not_presented: ¶{paragraph.number} is listed as not presented, "
-                          "but a page presents it — remove it from the list")
+            errors.append(f"{_where(data, 'not_presented')} not_presented: ¶{paragraph.number} is listed as not "
+                          "presented, but a page presents it — remove it from the list")
     return errors

@@ -81,6 +81,7 @@ class FixtureSite:
         self.docs.mkdir(parents=True)
         self.bibliography(MINIMAL_BIBLIOGRAPHY)
         self.extra_config = ""
+        self.letter_data = ""  # written to docs/_data/letter.yaml when set (the letter's contributor data)
         self.bibliography_name = "bibliography.yaml"  # or a .json / .bib file in docs/_data/
         self.hooks = ["mkdocs_citations.py", "mkdocs_safety.py", "mkdocs_links.py"]
         self.markdown_extensions = "[attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]"
@@ -96,6 +97,9 @@ class FixtureSite:
         (self.docs / "_data" / "bibliography.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
 
     def config_file(self) -> Path:
+        if self.letter_data:
+            (self.docs / "_data").mkdir(exist_ok=True)
+            (self.docs / "_data" / "letter.yaml").write_text(self.letter_data, encoding="utf-8")
         config = self.root / "mkdocs.yml"
         hooks = "\n".join(f"              - {HOOKS / name}" for name in self.hooks)
         config.write_text(

@@ -137,9 +137,9 @@ CATALOGUE += [
      "use a paragraph from ¶1 to ¶3 (the numbers on the letter page)"),
     ("paragraph no page presents",
      LETTER_PAGE + "From the letter: [¶1–2](letter.md#para-1)\n",
-     "mkdocs.yml: extra.letter: paragraph ¶3 (\"The third paragraph.\") is presented by no page — link it "
+     "mkdocs.yml: extra.letter.not_presented: paragraph ¶3 (\"The third paragraph.\") is presented by no page — link it "
      "from the section that presents it, e.g. [¶3](letter.md#para-3), or list it under "
-     "extra.letter.not_presented with the reason"),
+     "not_presented with the reason"),
 ]
 LETTER_CASES = {"section without a paragraph link", "link to a paragraph the letter does not have",
                 "paragraph no page presents"}

@@ -114,9 +114,10 @@ SMALL_LETTER = "A heading\n\nFirst paragraph.\n\n  • Second, a list item with 
 def letter_site(fixture_site):
     (fixture_site.root / "letter.txt").write_text(SMALL_LETTER, encoding="utf-8")
     fixture_site.hooks.insert(0, "mkdocs_letter.py")
-    fixture_site.extra_config = ("  letter:\n    text: letter.txt\n    presented_by: [topic.md]\n"
-                                 "    not_presented:\n      1: A heading only.\n"
-                                 "    sources:\n      2: 'Named: [@vera-unjust-burden-2018]'\n")
+    fixture_site.extra_config = "  letter:\n    text: letter.txt\n    data_file: docs/_data/letter.yaml\n"
+    fixture_site.letter_data = ("presented_by: [topic.md]\n"
+                                "not_presented:\n  1: A heading only.\n"
+                                "sources:\n  2: 'Named: [@vera-unjust-burden-2018]'\n")
     fixture_site.page("letter.md", "---\ntitle: Letter\ndescription: The letter.\n---\n\n# The letter\n\n"
                                    "<!-- letter:full-text -->\n")
     fixture_site.page("index.md", "---\ntitle: Home\ndescription: Home.\n---\n\n# Home\n\nSee [¶3](letter.md#para-3).\n")
@@ -162,30 +163,35 @@ def test_a_paragraph_no_page_presents_stops_the_build(letter_site):
     letter_site.page("topic.md", "---\ntitle: Topic\ndescription: A topic.\n---\n\n# Topic\n\n"
                                  "From the letter: [¶2](letter.md#para-2)\n")
     result = letter_site.build()
-    assert_one_line_error(result, "mkdocs.yml: extra.letter: paragraph ¶3 (\"• Second, a list item with [brackets] "
+    assert_one_line_error(result, "docs/_data/letter.yaml:2: paragraph ¶3 (\"• Second, a list item with [brackets] "
                                    "and…\") is presented by no page — link it from the section that presents "
-                                   "it, e.g. [¶3](letter.md#para-3), or list it under extra.letter.not_presented "
+                                   "it, e.g. [¶3](letter.md#para-3), or list it under not_presented "
                                    "with the reason")
     assert "¶2 (" not in result.output
 
 
 def test_a_paragraph_listed_as_not_presented_but_presented_is_reported(letter_site):
-    letter_site.extra_config = letter_site.extra_config.replace("1: A heading only.", "2: Not needed.")
+    letter_site.letter_data = letter_site.letter_data.replace("1: A heading only.", "2: Not needed.")
     result = letter_site.build()
-    assert_one_line_error(result, "mkdocs.yml: extra.letter.not_presented: ¶2 is listed as not presented, "
+    assert_one_line_error(result, "docs/_data/letter.yaml:2: not_presented: ¶2 is listed as not presented, "
                                   "but a page presents it — remove it from the list")
 
 
 @pytest.mark.parametrize(("change", "message"), [
     (("1: A heading only.", "9: Out of range."),
-     "mkdocs.yml: extra.letter.not_presented: '9' is not a paragraph of the letter — use a number from 1 to 3"),
-    (("1: A heading only.", "1: ''"), "mkdocs.yml: extra.letter.not_presented.1: must be text"),
+     "docs/_data/letter.yaml:2: not_presented: '9' is not a paragraph of the letter — use a number from 1 to 3"),
+    (("1: A heading only.", "1: ''"), "docs/_data/letter.yaml:2: not_presented.1: must be text"),
     (("text: letter.txt", "text: missing.txt"), "mkdocs.yml: extra.letter.text:"),
+    (("text: letter.txt", "text: /etc/hostname"), "mkdocs.yml: extra.letter.text: '/etc/hostname' is outside the project"),
     (("presented_by: [topic.md]", "presented_by: [topics.md]"),
-     "mkdocs.yml: extra.letter.presented_by: 'topics.md' is not a page in docs/"),
+     "docs/_data/letter.yaml:1: presented_by: 'topics.md' is not a page in docs/"),
+    (("presented_by: [topic.md]", "presented_by: [topic.md]\nhooks: [x]"),
+     "docs/_data/letter.yaml:2: unknown key 'hooks'"),
+    (("presented_by: [topic.md]", "presented_by: &a [topic.md]"), "docs/_data/letter.yaml:1: not valid YAML"),
 ])
 def test_bad_letter_settings_stop_the_build(letter_site, change, message):
     letter_site.extra_config = letter_site.extra_config.replace(*change)
+    letter_site.letter_data = letter_site.letter_data.replace(*change)
     assert_one_line_error(letter_site.build(), message)
 
 
@@ -230,12 +236,12 @@ HOSTILE_LETTER = ("<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n
 
 def test_markup_in_the_letter_text_stays_text(letter_site):
     (letter_site.root / "letter.txt").write_text(HOSTILE_LETTER, encoding="utf-8")
-    letter_site.extra_config = letter_site.extra_config.replace("1: A heading only.", "1: Hostile.")
+    letter_site.letter_data = letter_site.letter_data.replace("1: A heading only.", "1: Hostile.")
     letter_site.page("index.md", "---\ntitle: Home\ndescription: Home.\n---\n\n# Home\n\n"
                                  "See [¶1–4](letter.md#para-1).\n")
     letter_site.page("topic.md", "---\ntitle: Topic\ndescription: A topic.\n---\n\n# Topic\n\n"
                                  "From the letter: [¶2](letter.md#para-2)\n")
-    letter_site.extra_config = letter_site.extra_config.replace("    not_presented:\n      1: Hostile.\n", "")
+    letter_site.letter_data = letter_site.letter_data.replace("not_presented:\n  1: Hostile.\n", "")
     result = letter_site.build()
     assert result.returncode == 0, result.output
     tree = LexborHTMLParser(result.page("letter/index.html"))
@@ -249,7 +255,7 @@ def test_markup_in_the_letter_text_stays_text(letter_site):
 
 
 def test_a_source_note_is_held_to_the_page_rules(letter_site):
-    letter_site.extra_config = letter_site.extra_config.replace(
+    letter_site.letter_data = letter_site.letter_data.replace(
         "'Named: [@vera-unjust-burden-2018]'", "'<img src=x onerror=alert(1)> [@vera-unjust-burden-2018]'")
     result = letter_site.build()
     assert_one_line_error(result, "inline event handler 'onerror=' is not allowed — remove the attribute")
