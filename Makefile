@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 # Material prints an end-of-life banner on every run; the variable above silences it.
 
-.PHONY: help serve build pdf test test-fast check-links browser-deps clean
+.PHONY: help serve build pdf test test-fast check-links verify-site browser-deps clean
 
 help:
 	@echo "make serve        set up and serve the site at http://127.0.0.1:8000 (live reload)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test         set up and run every test, browser tests included"
 	@echo "make test-fast    run the tests that need no browser"
 	@echo "make check-links  check every link of the built site in site/, external ones too"
+	@echo "make verify-site  check the built site in site/: policy, scripts, third parties, the exit"
 	@echo "make clean        remove site/, build/, .cache/ and test artifacts"
 
 $(BIN)/mkdocs: requirements.txt constraints.txt
@@ -48,11 +49,20 @@ pdf: $(VENV)/.test-deps browser-deps
 	$(BIN)/python tools/print_brief.py site build/nsn-racial-equity-brief.pdf --site-url "$${SITE_URL:-http://127.0.0.1:8000/}"
 	BRIEF_PDF=build/nsn-racial-equity-brief.pdf $(BIN)/mkdocs build --strict
 
+# The built site is verified by the standalone checker whatever mkdocs.yml says
+# (hooks/survivor_safety/verify.py); then every test runs.
 test: $(VENV)/.test-deps browser-deps
+	$(BIN)/mkdocs build --strict --quiet
+	PYTHONPATH=hooks $(BIN)/python -m survivor_safety site --config mkdocs.yml
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.test-deps
 	$(BIN)/python -m pytest -m "not browser"
+
+# The standalone safety check of the built site in site/.
+verify-site: $(BIN)/mkdocs
+	@test -f site/index.html || $(MAKE) build
+	PYTHONPATH=hooks $(BIN)/python -m survivor_safety site --config mkdocs.yml
 
 # Standalone link check of the built site (needs the network for external links).
 check-links: $(BIN)/mkdocs
