@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Route, sync_playwright
 
 CHROMIUM = "/usr/lib/chromium/chromium"  # Debian's binary (see tests/browser_support.py)
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"  # where `make serve` serves the site
+PRINT_TIMEOUT_MS = 120_000  # loading and printing the brief; it prints in seconds
 FOOTER = ('<div style="font-size:9px;width:100%;text-align:center;color:#444">'
           'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
 
@@ -63,10 +64,11 @@ def print_brief(site_dir: Path, output: Path, site_url: str = DEFAULT_SITE_URL, 
             finally:
                 own.close()
     context = browser.new_context()
+    context.set_default_timeout(PRINT_TIMEOUT_MS)  # a page that never finishes loading stops the print
     try:
         context.route("**/*", answer_from_disk)
         tab = context.new_page()
-        tab.goto(site_url + page, wait_until="load")
+        tab.goto(site_url + page, wait_until="load", timeout=PRINT_TIMEOUT_MS)
         tab.emulate_media(media="print")
         tab.pdf(path=str(output), format="Letter", print_background=False, display_header_footer=True,
                 header_template="<span></span>", footer_template=FOOTER,

@@ -40,6 +40,9 @@ READER = "markdown" + "".join(f"-{extension}" for extension in (
 ))
 DEFAULT_STYLE = Path(__file__).parent / "styles" / "apa.csl"
 PANDOC_TIMEOUT_SECONDS = 120
+# Pandoc's own runtime stops it past this heap (Pandoc's manual, "A note on security"),
+# so no bibliography or page can make it use gigabytes.
+PANDOC_MEMORY_CAP = ("+RTS", "-M1024m", "-RTS")
 MEMORY_CACHE_SIZE = 8
 # From this many unique clusters, a position-free style's document is split over the
 # cores (Pandoc's citeproc runs on one; 4,000 clusters took 6.5 s in one run, 2.9 s in two).
@@ -249,7 +252,7 @@ def _run_completed(binary: Path, args: list[str], stdin: str) -> subprocess.Comp
     # contributor writes (a LaTeX \input in a .bib field, an image path) can make it read
     # or fetch anything else.
     try:
-        return subprocess.run([str(binary), "--sandbox", *args], input=stdin, capture_output=True, text=True,
+        return subprocess.run([str(binary), *PANDOC_MEMORY_CAP, "--sandbox", *args], input=stdin, capture_output=True, text=True,
                               encoding="utf-8", timeout=PANDOC_TIMEOUT_SECONDS, check=False)
     except OSError as error:
         raise EngineError(f"cannot run Pandoc at {binary} ({error.strerror})",
