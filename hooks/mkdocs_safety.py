@@ -116,7 +116,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _state.checks.close()  # a previous build that stopped early
     _state = _BuildState(settings, site_host, str(Path(config.config_file_path).parent),
                          OrderedChecks(in_worker=can_fork() and not _serving))
-    _state.allowed_scripts = theme_scripts(config.theme.dirs)
+    # Theme pages such as 404.html name their scripts from the site's root path.
+    site_root = urlsplit(config.site_url or "").path.strip("/")
+    scripts = theme_scripts(config.theme.dirs)
+    _state.allowed_scripts = scripts | {f"{site_root}/{path}" for path in scripts if site_root}
     return config
 
 
@@ -249,7 +252,8 @@ def _check_exit_destination(url: str | None, site_url: str | None) -> str:
     try:
         rebuilt = rebuilt_https_url(url, "extra.survivor_safety.quick_exit_url")
     except ValueError as error:
-        raise PluginError(f"mkdocs.yml: {error}") from None
+        raise PluginError(f"mkdocs.yml: {error} — use an https address, so the exit cannot be intercepted or "
+                          "downgraded") from None
     if site_url and read_url(site_url).host == read_url(rebuilt).host:
         raise PluginError(f"mkdocs.yml: extra.survivor_safety.quick_exit_url '{url}' is on this site — "
                           "the quick exit must leave the site")

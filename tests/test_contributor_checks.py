@@ -105,7 +105,7 @@ CATALOGUE = [
      "docs/notes.md:1: the file is not UTF-8 text (byte 0xe9) — save it as UTF-8 in your editor"),
     ("static file type", GOOD,
      "docs/extra.html:1: static file type '.html' is not allowed — pages are Markdown (.md); other files may be "
-     ".avif, .csv, .gif, .ico, .jpeg, .jpg, .pdf, .png, .svg, .txt, .webp"),
+     ".avif, .csv, .gif, .ico, .jpeg, .jpg, .pdf, .png, .svg, .webp"),
     ("theme file replaced", GOOD,
      "docs/assets/javascripts/quick-exit.js:1: 'assets/javascripts/quick-exit.js' would replace the theme's own "
      "file of that name — rename it: the theme's file (the quick exit, the site's styles...) must not be replaced"),

@@ -96,7 +96,7 @@ def test_content_note_escapes_front_matter_text():
     assert "&#60;script&#62;" in block and "<script>" not in block
     assert "&#42;not&#42; &#91;x&#93;&#40;y&#41;" in block
     assert "- [Skip ahead](#later)" in block
-    assert '<a class="js-quick-exit" href="https://exit.example/" rel="nofollow noreferrer">Exit this page</a>' in block
+    assert '<a class="content-note__exit" href="https://exit.example/" rel="nofollow noreferrer">Exit this page</a>' in block
     assert "- [Read about staying safe online](../staying-safe-online.md)" in block
 
 
@@ -113,7 +113,8 @@ def test_fixture_site_gets_csp_headers_and_quick_exit(fixture_site):
     assert result.returncode == 0, result.output
     home = result.page("index.html")
     assert '<meta charset="utf-8"><meta http-equiv="Content-Security-Policy"' in home
-    assert 'class="quick-exit__button js-quick-exit" href="https://www.weather.gov/" rel="nofollow noreferrer"' in home
+    assert ('id="quick-exit-button" class="quick-exit__button js-quick-exit" href="https://www.weather.gov/" '
+            'data-quick-exit-destination="https://www.weather.gov/" rel="nofollow noreferrer"') in home
     assert '<meta name="referrer" content="no-referrer">' in home
     assert "frame-ancestors 'none'" in result.page("_headers")
     for script_hash in inline_script_hashes(home):

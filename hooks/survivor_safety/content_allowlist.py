@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from link_check.html_scan import srcset_urls
+from survivor_safety.html_rules import FORBIDDEN_ELEMENTS
 from survivor_safety.urls import SAFE_SCHEMES, bidi_control, mixed_script_label, read_url
 
 # What Markdown and its extensions (tables, footnotes, abbr, admonition, details,
@@ -114,7 +115,7 @@ def element_problems(tag: str, attributes: dict[str, str | None], site_host: str
                      theme_ids: frozenset[str] | set[str] = frozenset()) -> Iterable[tuple[str, str, str]]:
     """(problem, fix, needle) for one content element; nothing when it is allowed."""
     if tag not in ELEMENTS:
-        yield (f"<{tag}> is not allowed in a page", _element_fix(tag), f"<{tag}")
+        yield (f"<{tag}> is not allowed", FORBIDDEN_ELEMENTS.get(tag) or _element_fix(tag), f"<{tag}")
         return
     allowed = ELEMENT_ATTRIBUTES.get(tag, set())
     for name, value in attributes.items():

@@ -61,10 +61,10 @@ def rebuilt_https_url(value: str, setting: str) -> str:
     try:
         parsed = URL(value)
     except ValueError:
-        raise ValueError(f"{setting} '{value}' is not an address — write a full https:// address") from None
+        raise ValueError(f"{setting} '{value}' is not an https address") from None
     if parsed.protocol != "https:" or not parsed.hostname:
-        raise ValueError(f"{setting} '{value}' is not https — use an https address, so it cannot be "
-                         "intercepted or downgraded")
+        raise ValueError(f"{setting} '{value}' is not https" if parsed.protocol != "https:" else
+                         f"{setting} '{value}' is not an https address")
     if parsed.username or parsed.password:
         raise ValueError(f"{setting} '{value}' carries a user name or password — remove them")
     return parsed.href

@@ -59,7 +59,9 @@ def verify_page(html: str, path: str, exit_url: str) -> Iterator[str]:
         src = node.attributes.get("src")
         if src is not None:
             target = site_path(src or "", path)
-            if read_url(src or "").leaves_site or not (target in SITE_SCRIPTS or MATERIAL_BUNDLE.match(target)):
+            # (404.html names scripts from the site's root path, which may be a folder)
+            name = target[target.find("assets/javascripts/"):] if "assets/javascripts/" in target else target
+            if read_url(src or "").leaves_site or not (name in SITE_SCRIPTS or MATERIAL_BUNDLE.match(name)):
                 yield f"script '{src}' is not the theme's bundle or one of the site's own scripts"
     for text in inline_scripts(tree):
         if script_hash(text) not in hashes:
@@ -111,6 +113,6 @@ def _exit_problems(tree: LexborHTMLParser, path: str, exit_url: str) -> Iterator
     for name in ("href", "data-quick-exit-destination"):
         if (button.attributes.get(name) or "") != exit_url:
             yield f"the quick exit's {name} is '{button.attributes.get(name)}', not {exit_url}"
-    if not any(site_path(node.attributes.get("src") or "", path) == "assets/javascripts/quick-exit.js"
+    if not any(site_path(node.attributes.get("src") or "", path).endswith("assets/javascripts/quick-exit.js")
                for node in tree.css("script[src]")):
         yield "the quick exit's script (assets/javascripts/quick-exit.js) is not loaded"
