@@ -33,6 +33,10 @@ CONFIDENCE_LEVELS = ("verified", "likely", "unknown")
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[^\s\"'<>{}\\^`|]+$")
 URL_FORBIDDEN = re.compile(r"[\s\"'<>{}\\^`|\x00-\x1f\x7f]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Limits checked before any parser reads the file: the site cites tens of sources.
+MAX_BIBLIOGRAPHY_BYTES = 2_000_000
+MAX_ENTRIES = 2_000
+STRING_MACRO = re.compile(r"@string\s*[{(]", re.IGNORECASE)
 
 # Every item type of CSL 1.0.2, with the fields this site needs beyond id, type and
 # title ("author|publisher": at least one of the two).
@@ -129,6 +133,10 @@ def load_bibliography(path: str | Path, display_path: str | None = None) -> Bibl
     """Read, parse and validate a CSL-YAML file; raise ``BibliographyError`` if unusable."""
     shown = display_path or str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_BIBLIOGRAPHY_BYTES:  # checked before any parser reads it
+            raise BibliographyError([Problem(shown, 1, "-", f"the file has {size:,} bytes, more than "
+                                             f"{MAX_BIBLIOGRAPHY_BYTES:,}", "keep only the sources the site cites")])
         data = Path(path).read_bytes()
     except OSError as error:
         raise BibliographyError(
@@ -188,6 +196,11 @@ def parse_bibtex(text: str, path: str) -> Bibliography:
 
     from citations.engine import EngineError, bibtex_to_csl
 
+    macro = _concatenated_macro(text)
+    if macro:
+        raise BibliographyError([Problem(path, macro, "-", "an @string macro is built from other macros with '#'",
+                                         "write the macro's text out in full (each such step can double the "
+                                         "text, so a few lines would grow to gigabytes)")])
     library = bibtexparser.parse_string(text)
     if library.failed_blocks:
         block = library.failed_blocks[0]
@@ -209,7 +222,32 @@ def parse_bibtex(text: str, path: str) -> Bibliography:
     return validate_references(references, path)
 
 
+def _concatenated_macro(text: str) -> int:
+    """The line of the first ``@string`` whose value uses ``#`` outside quotes and braces
+    (reference managers write macros as plain text); 0 when there is none. Linear."""
+    for match in STRING_MACRO.finditer(text):
+        depth, quoted = 0, False
+        for position in range(match.end(), len(text)):
+            char = text[position]
+            if char == '"' and depth == 0:
+                quoted = not quoted
+            elif char == "{" and not quoted:
+                depth += 1
+            elif char in "})" and not quoted:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif char == "#" and depth == 0 and not quoted:
+                return text.count("\n", 0, match.start()) + 1
+            elif char == "@" and depth == 0 and not quoted:
+                break  # the next entry: this one was never closed
+    return 0
+
+
 def validate_references(references: list[Any], path: str) -> Bibliography:
+    if len(references) > MAX_ENTRIES:
+        raise BibliographyError([Problem(path, 1, "-", f"{len(references):,} entries, more than {MAX_ENTRIES:,}",
+                                         "keep only the sources the site cites")])
     """Validate every entry (all problems at once) and keep the valid ones in order."""
     problems: list[Problem] = []
     bibliography = Bibliography(path)

@@ -21,6 +21,7 @@ import re
 
 from citations.syntax import mask_code
 from contributor_checks.front_matter import Finding
+from contributor_checks.limits import limit_problems
 from survivor_safety.html_rules import is_third_party
 
 # "\<" is an escaped character in Markdown, shown as text: not a tag. (If this reading is
@@ -45,6 +46,9 @@ CLOSED_BLOCKS = {"div", "section", "aside", "article", "details", "summary", "ta
 def check_content(markdown: str, site_host: str = "") -> tuple[list[Finding], list[Finding]]:
     """Return (errors, warnings) for one page's Markdown (front matter included)."""
     masked = mask_code(markdown)
+    too_large = limit_problems(masked)
+    if too_large:
+        return too_large, []  # nothing else reads a page past its limits
     line_of = line_finder(masked)
     errors: list[Finding] = []
 

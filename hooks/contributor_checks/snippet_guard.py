@@ -18,6 +18,12 @@ from pathlib import Path
 from markdown import Extension, Markdown
 
 
+# Snippets may include snippets: without a cap, a few files that each include the next
+# twice expand exponentially before any other check sees the page.
+MAX_INCLUDES_PER_PAGE = 50
+MAX_INCLUDED_CHARACTERS = 1_000_000
+
+
 class SnippetProblem(Exception):
     """A snippet path that must not be included; ``path`` as written in the page."""
 
@@ -39,15 +45,35 @@ class SnippetGuard(Extension):
         if "snippet" not in md.preprocessors:
             return
         preprocessor = md.preprocessors["snippet"]
-        resolve = preprocessor.get_snippet_path
+        resolve, run = preprocessor.get_snippet_path, preprocessor.run
+        included = {"files": 0, "characters": 0}  # for the page being converted
 
         def guarded(path: str) -> str | None:
             try:
-                return self.check(path, resolve(path))
+                resolved = self.check(path, resolve(path))
+                self.count(path, resolved, included)
+                return resolved
             except SnippetProblem as problem:
                 raise self.on_problem(problem) from None
 
+        def counted_run(lines: list[str]) -> list[str]:
+            included.update(files=0, characters=0)
+            return run(lines)
+
         preprocessor.get_snippet_path = guarded
+        preprocessor.run = counted_run
+
+    @staticmethod
+    def count(path: str, resolved: str, included: dict[str, int]) -> None:
+        """Stop a page that includes too many snippets, or too much text, in all."""
+        included["files"] += 1
+        included["characters"] += os.path.getsize(resolved)
+        if included["files"] > MAX_INCLUDES_PER_PAGE:
+            raise SnippetProblem(path, f"the page includes more than {MAX_INCLUDES_PER_PAGE} snippets",
+                                 "include each snippet once, and do not make snippets include each other")
+        if included["characters"] > MAX_INCLUDED_CHARACTERS:
+            raise SnippetProblem(path, f"the page's snippets add more than {MAX_INCLUDED_CHARACTERS:,} characters",
+                                 "include less, or split the page")
 
     def check(self, path: str, resolved: str | None) -> str:
         """The resolved file, if it may be included; else raise ``SnippetProblem``."""
