@@ -11,7 +11,7 @@ import pytest
 from conftest import assert_one_line_error, run_mkdocs_build
 from survivor_safety.content_notes import content_note_markdown, insert_after_title
 from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
-from survivor_safety.html_rules import parse_fragment
+from survivor_safety.html_rules import parse_document
 from survivor_safety.links import add_noreferrer
 
 
@@ -75,17 +75,23 @@ def test_headers_file_format():
         ('<a href="  HTTPS://a.org">x</a>', "noreferrer"),
         ('<a href="\\\\a.org/x">x</a>', "noreferrer"),                        # \\a.org is //a.org to a browser
         ('<map><area href="https://a.org"></map>', "noreferrer"),
+        # URLs the URL standard normalises before it reads them (issue 21, cause 8).
+        ('<a href="https://a&#9;.org/">x</a>', "noreferrer"),                # tab inside: dropped
+        ('<a href="ht&#10;tps://a.org/">x</a>', "noreferrer"),               # newline inside the scheme
+        ('<a href="http:a.org">x</a>', "noreferrer"),                        # no slashes: a host on an https page
+        ('<a href="HTTPS:\\\\a.org">x</a>', "noreferrer"),
+        ('<a href="/\\a.org/x">x</a>', "noreferrer"),
     ],
 )
 def test_noreferrer_on_external_links_only(html, rel):
-    tree = parse_fragment(html)
+    tree = parse_document(html)
     add_noreferrer(tree)
     link = tree.css_first("a, area")
     assert link.attributes.get("rel") == rel
 
 
 def test_noreferrer_ignores_what_is_not_a_link():
-    tree = parse_fragment('<textarea><a href="https://a.org">x</a></textarea><abbr title="x">NSN</abbr>')
+    tree = parse_document('<textarea><a href="https://a.org">x</a></textarea><abbr title="x">NSN</abbr>')
     assert add_noreferrer(tree) == 0
     assert "noreferrer" not in tree.html
 

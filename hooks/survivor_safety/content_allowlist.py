@@ -174,21 +174,21 @@ def _bare(host: str) -> str:
 
 
 def _id_problems(value: str, theme_ids: frozenset[str] | set[str]) -> Iterable[tuple[str, str, str]]:
-    if not ID.match(value):
-        yield (f"id=\"{value[:60]}\" is not a plain name",
-               "use letters, digits, '-', '_', '.' and ':' only, starting with a letter or digit", value[:30] or "id=")
-    elif reserved_name(value) or value in theme_ids:
+    if reserved_name(value) or value in theme_ids:
         yield (f"id=\"{value}\" is reserved for the site's own controls",
                "choose another id (ids starting quick-exit, md-, js- or __ belong to the theme)", value)
+    elif not ID.match(value):
+        yield (f"id=\"{value[:60]}\" is not a plain name",
+               "use letters, digits, '-', '_', '.' and ':' only, starting with a letter or digit", value[:30] or "id=")
 
 
 def _class_problems(value: str) -> Iterable[tuple[str, str, str]]:
     for name in value.split():
-        if not CLASS.match(name):
-            yield (f"class \"{name[:60]}\" is not a plain name", "use letters, digits, '-' and '_' only", name[:30])
-        elif reserved_name(name):
-            yield (f"class \"{name}\" is reserved for the site's own controls",
+        if reserved_name(name):
+            yield (f"class \"{name[:60]}\" is reserved for the site's own controls",
                    "choose another class (classes starting quick-exit, md-, js- or __ belong to the theme)", name)
+        elif not CLASS.match(name):
+            yield (f"class \"{name[:60]}\" is not a plain name", "use letters, digits, '-' and '_' only", name[:30])
 
 
 def _element_fix(tag: str) -> str:

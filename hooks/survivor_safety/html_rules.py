@@ -6,8 +6,8 @@ produced, parsed with lexbor, a WHATWG-conformant HTML5 parser: entities are dec
 the first of duplicated attributes wins and misnested tags are repaired exactly as a
 browser does. Every rule is an allowlist: what is not listed is refused.
 
-- ``content_violations``: a page's own content, before the theme wraps it.
-- ``page_violations``: the finished page. Only the theme's own inline scripts (a fixed
+- ``page_violations``: the finished page, parsed whole (the content itself is held to
+  ``content_allowlist`` by ``page_shape``). Only the theme's own inline scripts (a fixed
   set of hashes derived from the templates) may appear; nothing else that runs code,
   styles the page inline, redirects or loads from another site.
 """
@@ -118,11 +118,6 @@ def parse_document(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 
 
-def parse_fragment(html: str) -> LexborHTMLParser:
-    """Page content as it will sit inside the theme's <article>."""
-    return LexborHTMLParser(html, is_fragment=True, fragment_tag="article")
-
-
 def script_hash(text: str) -> str:
     """The CSP source expression that allows exactly this inline script."""
     digest = hashlib.sha256(text.encode("utf-8")).digest()
@@ -138,20 +133,6 @@ def inline_scripts(tree: LexborHTMLParser) -> list[str]:
     """The text of every inline script the browser would run, in document order."""
     return [node.text(deep=True) for node in tree.root.traverse()
             if node.tag == "script" and "src" not in node.attributes and is_executable_script(node)]
-
-
-def content_violations(tree: LexborHTMLParser, site_host: str = "") -> list[Violation]:
-    """Everything in a page's content that the rules refuse (empty when it is safe)."""
-    found: list[Violation] = []
-    for _, tag, attributes in elements(tree):
-        tag = tag.lower()
-        if tag in FORBIDDEN_ELEMENTS:
-            found.append(Violation(f"<{tag}> is not allowed", FORBIDDEN_ELEMENTS[tag], f"<{tag}"))
-            continue
-        if PLAIN_ATTRIBUTES.issuperset(attributes):
-            continue  # nothing in them loads, runs or styles
-        found += _attribute_violations(attributes, tag, site_host)
-    return found
 
 
 def page_violations(tree: LexborHTMLParser, allowed_script_hashes: set[str], site_host: str = "",
