@@ -53,6 +53,7 @@ def compare(page: LexborHTMLParser, probe: LexborHTMLParser, site_host: str) -> 
     element the allowlist refuses. Iterative: no page can exhaust the stack."""
     problems: list[ShapeProblem] = []
     content: list[LexborNode] = []
+    content_text: list[str] = []  # text that sits in the content's place outside any element
     stack: list[tuple[LexborNode, LexborNode]] = [(page.root, probe.root)]
     while stack and not problems:
         real, expected = stack.pop()
@@ -73,14 +74,22 @@ def compare(page: LexborHTMLParser, probe: LexborHTMLParser, site_host: str) -> 
         if len(real_children) < start + after:
             problems.append(_moved(real, "lost elements the theme writes"))
             break
-        content += real_children[start:len(real_children) - after]
+        for node in real_children[start:len(real_children) - after]:
+            if node.is_element_node:
+                content.append(node)
+            else:
+                content_text.append(node.text() or "")
         pairs = list(zip(real_children[:start], expected_children[:start]))
         pairs += list(zip(real_children[len(real_children) - after:], expected_children[end + 1:]))
         stack.extend(reversed(pairs))
     if problems:
         return problems
     theme_ids = {node.attributes.get("id") or "" for node in _elements(probe.root)} - {""}
-    return list(content_problems(content, site_host, frozenset(theme_ids)))
+    found = list(content_problems(content, site_host, frozenset(theme_ids)))
+    control = bidi_control("".join(content_text))
+    if control:
+        found.append(_bidi_problem(control))
+    return found
 
 
 def content_problems(roots: list[LexborNode], site_host: str, theme_ids: frozenset[str]) -> Iterator[ShapeProblem]:
@@ -94,11 +103,19 @@ def content_problems(roots: list[LexborNode], site_host: str, theme_ids: frozens
                     yield ShapeProblem(*problem)
         control = bidi_control(root.text(deep=True))
         if control:
-            yield ShapeProblem(f"the text contains the invisible control character {control}",
-                               "delete it: it makes text read differently from how it is stored", "")
+            yield _bidi_problem(control)
+
+
+def _bidi_problem(control: str) -> ShapeProblem:
+    return ShapeProblem(f"the text contains the invisible control character {control}",
+                        "delete it: it makes text read differently from how it is stored", "")
 
 
 def _element_difference(real: LexborNode, expected: LexborNode) -> ShapeProblem | None:
+    if real.tag == expected.tag == "-text":
+        return None  # this page's text where the theme prints text (a title, a heading)
+    if "-text" in (real.tag, expected.tag) and real.tag != expected.tag:
+        return _moved(real.parent or real, "holds text where the theme writes none, or none where it writes some")
     if real.tag != expected.tag:
         return _moved(real, f"stands where the theme writes <{expected.tag}>")
     real_attributes, expected_attributes = real.attributes, expected.attributes
@@ -125,7 +142,9 @@ def _moved(node: LexborNode, what: str) -> ShapeProblem:
 
 
 def _children(node: LexborNode) -> list[LexborNode]:
-    return [child for child in node.iter(include_text=False) if child.is_element_node]
+    """Elements, and text that shows (whitespace between the theme's tags does not)."""
+    return [child for child in node.iter(include_text=True)
+            if child.is_element_node or (child.tag == "-text" and (child.text() or "").strip())]
 
 
 def _marker_index(children: list[LexborNode]) -> tuple[int, int] | None:
