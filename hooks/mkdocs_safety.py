@@ -30,7 +30,7 @@ import posixpath
 from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import built_pages
 from extra_settings import load_extra_settings, shown_file
@@ -46,7 +46,7 @@ from survivor_safety.content_notes import SKIP_TO, content_note_markdown, insert
 from survivor_safety.csp import headers_file, inline_script_hashes, insert_csp_meta, policy
 from survivor_safety.page_checks import SecuredPage, secure_page
 from survivor_safety.page_shape import probe_content
-from survivor_safety.settings import extra_problems, rebuilt_https_url
+from survivor_safety.settings import extra_problems, rebuilt_https_url, rebuilt_site_url, site_text_problems
 from survivor_safety.template_values import heading_problems, title_problems
 from survivor_safety.urls import read_url
 from worker_process import OrderedChecks, WorkerStopped, can_fork
@@ -105,7 +105,12 @@ def on_startup(*, command: str, dirty: bool) -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate the safety settings once per build."""
     global _state
-    problems = extra_problems(config.extra)
+    problems = site_text_problems(config) + extra_problems(config.extra)
+    if config.site_url:
+        try:
+            config.site_url = rebuilt_site_url(config.site_url)  # the theme prints it raw (canonical links)
+        except ValueError as error:
+            problems.append(f"{error} — write the published address, e.g. https://example.org/racial-equity/")
     if problems:
         raise PluginError("\n".join(f"mkdocs.yml: {problem}" for problem in problems))
     settings = load_extra_settings(config, "survivor_safety", SafetyConfig, "see README, 'Reading safely'")
@@ -117,7 +122,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state = _BuildState(settings, site_host, str(Path(config.config_file_path).parent),
                          OrderedChecks(in_worker=can_fork() and not _serving))
     # Theme pages such as 404.html name their scripts from the site's root path.
-    site_root = urlsplit(config.site_url or "").path.strip("/")
+    site_root = unquote(urlsplit(config.site_url or "").path.strip("/"))
     scripts = theme_scripts(config.theme.dirs)
     _state.allowed_scripts = scripts | {f"{site_root}/{path}" for path in scripts if site_root}
     return config

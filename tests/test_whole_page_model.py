@@ -147,3 +147,53 @@ def test_phishing_is_refused(site, case, body, message):
 def test_link_text_that_matches_its_address_passes(site):
     site.page("index.md", page_with("[www.example.org/x](https://example.org/x) and [https://example.org](https://example.org)"))
     built(site)
+
+
+# Cause 5: settings that Material turns into inline scripts or links, and URL settings.
+SETTINGS_ATTACKS = [
+    ("  analytics:\n    provider: google\n    property: G-XXXX\n", "mkdocs.yml: extra.analytics: not allowed"),
+    ("  scope: /\n", "mkdocs.yml: extra.scope: not allowed"),
+    ("  consent:\n    title: x\n", "mkdocs.yml: extra.consent: not allowed"),
+    ("  alternate:\n    - name: x\n      link: https://elsewhere.example/\n", "mkdocs.yml: extra.alternate: not allowed"),
+    ("  homepage: https://elsewhere.example/\n", "mkdocs.yml: extra.homepage: not allowed"),
+    ("  unheard_of: 1\n", "mkdocs.yml: extra.unheard_of: unknown setting"),
+    ("  short_title: '<img src=x onerror=alert(1)>'\n", "mkdocs.yml: extra.short_title: must be plain text"),
+    ("  generator: true\n", "mkdocs.yml: extra.generator: must be false"),
+]
+
+
+@pytest.mark.parametrize(("extra", "message"), SETTINGS_ATTACKS, ids=[m.split(":")[1] for _, m in SETTINGS_ATTACKS])
+def test_settings_that_add_scripts_or_hosts_are_refused(site, extra, message):
+    site.extra_config = extra
+    assert_one_line_error(site.build(), message)
+
+
+def test_site_name_with_markup_is_refused(site):
+    config = site.config_file
+    site.config_file = lambda: _with_site_name(config(), 'Fixture" onmouseover="alert(1)')
+    assert_one_line_error(site.build(), "mkdocs.yml: site_name: must be plain text")
+
+
+def _with_site_name(path, name):
+    path.write_text(path.read_text(encoding="utf-8").replace("site_name: Fixture", f"site_name: '{name}'"),
+                    encoding="utf-8")
+    return path
+
+
+def test_url_settings_are_rebuilt_from_their_parse(site):
+    site.extra_config = ""
+    config = site.config_file
+
+    def quoted_exit():
+        path = config()
+        text = path.read_text(encoding="utf-8").replace(
+            "quick_exit_url: https://www.weather.gov/", "quick_exit_url: 'https://www.weather.gov/\"x=\"y'")
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    site.config_file = quoted_exit
+    tree = built(site)
+    button = tree.css_first("#quick-exit-button")
+    assert button.attributes["href"] == button.attributes["data-quick-exit-destination"] == \
+        "https://www.weather.gov/%22x=%22y"
+    assert "x" not in button.attributes

@@ -37,6 +37,10 @@ REFUSED_KEYS = {
     "polyfills": "polyfills load scripts from another host",
 }
 PLAIN_TEXT = re.compile(r"^[^<>&\"'`\x00-\x1f\x7f]{1,80}$")
+# Site-wide text Material prints raw into elements and attributes (aria-label, <title>,
+# <meta content>): text without markup or a double quote.
+SITE_TEXT = re.compile(r"^[^<>&\"\x00-\x08\x0b-\x1f\x7f]*$")
+SITE_TEXT_SETTINGS = ("site_name", "site_description", "site_author", "copyright")
 
 
 def extra_problems(extra: dict[str, Any]) -> list[str]:
@@ -53,6 +57,26 @@ def extra_problems(extra: dict[str, Any]) -> list[str]:
             problems.append("extra.short_title: must be plain text of at most 80 characters, without < > & or "
                             "quotes — write a short name such as 'Racial equity'")
     return problems
+
+
+def site_text_problems(config: dict[str, Any]) -> list[str]:
+    """``site_name`` and the other texts every page prints: plain text."""
+    return [f"{name}: must be plain text, without < > & or double quotes — the theme prints it unescaped"
+            for name in SITE_TEXT_SETTINGS if config.get(name) and not SITE_TEXT.match(str(config[name]))]
+
+
+def rebuilt_site_url(value: str) -> str:
+    """``site_url`` rebuilt from its parse (quotes and spaces percent-encoded), http(s)."""
+    try:
+        parsed = URL(value)
+    except ValueError:
+        raise ValueError(f"site_url '{value}' is not an address") from None
+    if parsed.protocol not in ("https:", "http:") or not parsed.hostname or parsed.username or parsed.password:
+        raise ValueError(f"site_url '{value}' is not an http(s) address with a host")
+    href = parsed.href
+    if "'" in href:  # the one character the URL standard leaves in a path that an attribute could end at
+        raise ValueError(f"site_url '{value}' has a quote in it")
+    return href
 
 
 def rebuilt_https_url(value: str, setting: str) -> str:
