@@ -41,6 +41,7 @@ MARKER = re.compile(r"^<!-- letter:full-text -->[ \t]*$", re.MULTILINE)
 RECOMMENDATIONS_MARKER = re.compile(r"^<!-- letter:recommendations -->[ \t]*$", re.MULTILINE)
 PDF_MARKER = re.compile(r"^<!-- letter:brief-pdf -->[ \t]*$", re.MULTILINE)
 PDF_NAME = "nsn-racial-equity-brief.pdf"
+MAX_TABLE_ROWS = 100  # the recommendations table, copied into the brief (13 recommendations)
 
 
 class LetterConfig(base.Config):
@@ -248,6 +249,9 @@ def _recommendations_table(files: Files, settings: LetterConfig, config_dir: Pat
         raise PluginError(f"{shown_file(page, config_dir)}: no table for '<!-- letter:recommendations -->' — "
                           "keep the recommendations as a Markdown table")
     end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    if end - start > MAX_TABLE_ROWS:  # the brief prints it: a huge table would stall the print step
+        raise PluginError(f"{shown_file(page, config_dir)}:{start + 1}: the recommendations table has "
+                          f"{end - start} rows, more than {MAX_TABLE_ROWS} — keep one row per recommendation")
     return "\n".join(lines[start:end]) + "\n"
 
 

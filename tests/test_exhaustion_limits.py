@@ -59,3 +59,16 @@ def test_fifty_thousand_entries_are_refused_before_parsing(site):
     entry = "- id: e{n}\n  type: webpage\n  title: T\n  author: [{{literal: A}}]\n  URL: https://example.org/{n}\n"
     site.bibliography("references:\n" + "".join(entry.format(n=n) for n in range(50_000)))
     assert_one_line_error(site.build(), "docs/_data/bibliography.yaml:1: entry '-': the file has ")
+
+
+def test_a_huge_recommendations_table_is_refused_before_the_brief_prints(site_copy):
+    from conftest import run_mkdocs_build
+
+    page = site_copy / "docs" / "recommendations.md"
+    text = page.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| ") and "---" not in line)
+    page.write_text(text.replace(row, "\n".join([row] * 200), 1), encoding="utf-8")
+    result = run_mkdocs_build(site_copy / "mkdocs.yml", site_copy / "site")
+    assert_one_line_error(result, "docs/recommendations.md:")
+    assert "rows, more than 100 — keep one row per recommendation" in result.output
+

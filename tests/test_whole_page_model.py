@@ -197,3 +197,21 @@ def test_url_settings_are_rebuilt_from_their_parse(site):
     assert button.attributes["href"] == button.attributes["data-quick-exit-destination"] == \
         "https://www.weather.gov/%22x=%22y"
     assert "x" not in button.attributes
+
+
+SVG_NAMESPACE_ATTACKS = [
+    ('<svg xmlns="http://www.w3.org/2000/svg"><g><iframe xmlns="http://www.w3.org/1999/xhtml" '
+     'src="https://elsewhere.example/"/></g></svg>', "element <iframe> is not an SVG element"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml"><h:meta http-equiv="refresh" '
+     'content="0;url=https://elsewhere.example/"/></svg>', "element <meta> is not an SVG element"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><image src="https://elsewhere.example/x.png"/></svg>',
+     "attribute 'src=' is not an SVG attribute"),
+    ('<svg><rect/></svg>', "element <svg> has no namespace"),
+]
+
+
+@pytest.mark.parametrize(("svg", "message"), SVG_NAMESPACE_ATTACKS, ids=["iframe", "meta", "src", "no namespace"])
+def test_svg_files_hold_only_svg(site, svg, message):
+    """Issue 21, cause 7: XHTML elements inside an SVG do what they do in HTML."""
+    site.page("assets/images/x.svg", svg)
+    assert_one_line_error(site.build(), f"docs/assets/images/x.svg:1: {message}")

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import Browser, Route, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM = "/usr/lib/chromium/chromium"  # Debian's binary (see tests/browser_support.py)
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"  # where `make serve` serves the site
@@ -87,7 +88,12 @@ def main() -> int:
     if not (args.site_dir / "brief" / "index.html").is_file():
         print(f"{args.site_dir}/brief/index.html: not built — run `make build` first", file=sys.stderr)
         return 1
-    path = print_brief(args.site_dir, args.output, args.site_url)
+    try:
+        path = print_brief(args.site_dir, args.output, args.site_url)
+    except PlaywrightTimeoutError:
+        print(f"docs/brief.md:1: printing the brief took longer than {PRINT_TIMEOUT_MS // 1000} s — "
+              "look for a very large table or page included in it", file=sys.stderr)
+        return 1
     print(f"wrote {path} ({path.stat().st_size // 1000} KB)")
     return 0
 
