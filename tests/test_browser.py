@@ -365,6 +365,17 @@ def test_content_note_follows_the_title(desktop, site):
     assert page.locator("aside.content-note").count() == 0
 
 
+def test_content_note_exit_link_leaves_through_the_button_destination(desktop, site):
+    page, recorder = desktop
+    page.goto(page_url(site, "index.html"))
+    page.goto(page_url(site, "diversion-courts/index.html"))
+    # Even if a page pointed this link elsewhere, the script would take the button's destination.
+    page.evaluate("document.querySelector('aside.content-note .content-note__exit').href = 'https://elsewhere.example/'")
+    page.locator("aside.content-note .content-note__exit").click()
+    expect(page).to_have_url(EXIT_URL)
+    assert recorder.third_party() == []
+
+
 SEARCH_FILES = re.compile(r"/search/search_index\.json$|/workers/search\.[0-9a-f]+\.min\.js$")
 
 
