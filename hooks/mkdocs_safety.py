@@ -1,14 +1,19 @@
 """MkDocs adapter for survivor-safe output; the work is in ``survivor_safety/``.
 
-- ``on_config``: validate ``extra.survivor_safety`` (the quick-exit destination above all).
+- ``on_config``: validate the settings that reach the page (``extra``'s keys, site
+  texts, ``site_url``) and ``extra.survivor_safety`` (the quick-exit destination above
+  all, rebuilt from its parse).
 - ``on_page_markdown``: put the page's content note, from front matter, under its title.
-- ``on_page_context`` (last of every hook): the content rules on the page's content as
-  Markdown and every hook left it (parsed as a browser would), the content note's
-  ``skip_to`` target must exist; then the theme's own inline scripts for this page, from
-  a probe rendering of the template with no contributor content: the fixed allowlist.
-- ``on_post_page`` / ``on_post_template``: the finished page is parsed once; anything
-  beyond the allowlist stops the build; ``rel="noreferrer"`` goes on every outbound link;
-  the hash-based Content-Security-Policy ``<meta>`` goes right after ``<meta charset>``.
+- ``on_page_content`` (last): the page's title and heading ids, which the theme prints
+  outside the content, must be plain text and plain names.
+- ``on_page_context`` (last of every hook): the page's shape probe (the template with
+  neutral values for everything its author wrote); then the theme's own inline scripts
+  for this page, from a probe rendering with no contributor content: the fixed allowlist.
+- ``on_post_page`` / ``on_post_template``: the finished page is parsed once, whole:
+  outside the content it must be the shape probe, inside it the content allowlist holds,
+  and the content note's ``skip_to`` must be an id on it; ``rel="noreferrer"`` goes on
+  every outbound link; the hash-based Content-Security-Policy ``<meta>`` goes right
+  after ``<meta charset>``.
 - ``on_post_build`` (first): the results of every check (the internal links too, which
   the checking process checks as each page arrives, for the links hook: ``built_pages``),
   then the ``_headers`` file with the full policy for Netlify/Cloudflare Pages.
