@@ -31,6 +31,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from print_marks import PrintMarksExtension
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -79,8 +80,10 @@ _state: _BuildState | None = None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Validate the settings and read the letter, once per build."""
+    """Validate the settings and read the letter, once per build; mark what print needs
+    (``print_marks``: links that show their address, each abbreviation's first use)."""
     global _state
+    config.markdown_extensions.append(PrintMarksExtension())
     settings = load_extra_settings(config, "letter", LetterConfig,
                                    "set 'text:' to the letter's text file, e.g. docs/_data/letter.txt")
     config_dir = Path(config.config_file_path).parent

@@ -1,9 +1,10 @@
-"""The printable brief: one page with the recommendations, the letter in full and the
-references, printed to PDF by tools/print_brief.py with Debian's Chromium, read back
-with pdftotext (poppler-utils) and pypdf."""
+"""The printable brief: the asks and their evidence first, then the highlights in full
+and the references as an appendix, printed to PDF by tools/print_brief.py with Debian's
+Chromium, read back with pdftotext and pdfinfo (poppler-utils) and pypdf."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,30 +36,61 @@ def printed(built_site, tmp_path_factory, browser) -> tuple[Path, str]:
     return pdf, text
 
 
-def recommendations(site_dir: Path) -> list[str]:
-    tree = LexborHTMLParser((site_dir / "recommendations" / "index.html").read_text(encoding="utf-8"))
-    return [normalise(row.css("td")[1].text(deep=True)) for row in tree.css(".recommendation-cards tbody tr")]
+def asks(site_dir: Path) -> list[tuple[int, str]]:
+    """The brief's asks as numbered on the page: (number, text)."""
+    tree = LexborHTMLParser((site_dir / "brief" / "index.html").read_text(encoding="utf-8"))
+    found = []
+    for group in tree.css(".brief-asks ol"):
+        start = int(group.attributes.get("start") or 1)
+        found += [(start + index, normalise(item.text(deep=True))) for index, item in enumerate(group.css("li"))]
+    return found
 
 
-def test_the_brief_page_holds_recommendations_letter_and_references(built_site):
+def pdf_pages(pdf: Path, first: int, last: int) -> str:
+    return normalise(subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), str(pdf), "-"],
+                                    capture_output=True, text=True, check=True).stdout)
+
+
+def test_the_brief_page_holds_the_asks_the_highlights_and_references(built_site):
     tree = LexborHTMLParser(built_site.page("brief/index.html"))
+    assert [number for number, _ in asks(built_site.site_dir)] == list(range(1, 14))
     assert len(tree.css("p.letter-paragraph")) == 48
-    assert [normalise(row.css("td")[1].text(deep=True)) for row in tree.css(".recommendation-cards tbody tr")] \
-        == recommendations(built_site.site_dir)
-    references = tree.css("ul.references li")
-    assert len(references) >= 15
+    assert len(tree.css("ul.references li")) >= 15
+    headings = [normalise(h.text(deep=True)).rstrip("¶") for h in tree.css("article h2")]
+    assert headings[:3] == ["The asks", "What the asks rest on", "Appendix: the highlights in full"]
 
 
-def test_the_pdf_holds_every_recommendation_and_page_numbers(printed, built_site):
+def test_the_asks_are_on_pages_one_and_two_with_who_when_and_where(printed, built_site):
     pdf, text = printed
+    first_two = pdf_pages(pdf, 1, 2)
+    for number, ask in asks(built_site.site_dir):
+        # Print expands an abbreviation where it is first used; compare without expansions.
+        assert f"{number}. " in first_two and ask.split(" ")[-3] in first_two, ask
+    page_one = pdf_pages(pdf, 1, 1)
+    assert f"from {SITE_URL}brief/" in page_one
+    assert re.search(r"Printed \d{1,2} [A-Z][a-z]+ \d{4}", page_one)
+    assert "In March 2022" in page_one and "request for information" in page_one
+    assert "How to cite it" in page_one
     flat = normalise(text)
-    found = recommendations(built_site.site_dir)
-    assert len(found) == 13
-    for recommendation in found:
-        assert recommendation in flat, recommendation
     pages = len(PdfReader(str(pdf)).pages)
     assert f"Page {pages} of {pages}" in flat
     assert "Exit this page" not in flat and "Cite this page" not in flat  # print styles apply
+
+
+def test_the_pdf_is_tagged_with_an_outline(printed):
+    pdf, _ = printed
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
+    titles = [item.title for item in PdfReader(str(pdf)).outline if not isinstance(item, list)]
+    assert "The asks" in " ".join(titles), titles
+
+
+def test_no_address_is_printed_twice_and_abbreviations_are_expanded(printed):
+    _, text = printed
+    flat = normalise(text)
+    assert "https://actionnetwork.org/forms/the-power-to-say-no-can-ubi-prevent-trafficking (https://" not in flat
+    assert "NSN (National Survivor Network)" in flat
+    assert flat.count("(National Survivor Network)") == 1
 
 
 def test_every_link_in_the_pdf_is_one_the_site_has(printed, built_site):

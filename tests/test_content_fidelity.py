@@ -88,6 +88,14 @@ CORRECTED_DRIFTS = [
     ("immigration systems", "not in the letter"),
     ("the report found", "the passage hedges: 'may contribute', 'potentially'"),
     ("Many of these responses are supported by public health evidence", "the letter says 'even when'"),
+    # Issue 24's line-by-line review.
+    ("the BIPOC survivor the NSN spoke with", "¶20 rests on the September debriefs with several survivors (¶18)"),
+    ("each on their own terms", "¶12 adds cross-systems collaboration to ensure seamless support"),
+    ("From survivors' accounts (¶19)", "¶19 is the September debriefs, not the Restructure Team or the interviews"),
+    ("From survivors' accounts (¶20)", "¶20's last sentence is the NSN speaking"),
+    ("Survivors' ideal anti-trafficking movement is not a silo",
+     "the public-health framing is the letter's (¶41); universal basic income is several survivors' (¶42)"),
+    ("which met five\ntimes to draft", "the five meetings come from ¶3, not from the Restructure Team report"),
 ]
 
 

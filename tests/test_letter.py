@@ -1,4 +1,4 @@
-"""The letter in full, paragraph links and the coverage check: pure helpers, fixture
+"""The letter page (the highlights in full), paragraph links and the coverage check: pure helpers, fixture
 builds that must fail with one line, and the real site."""
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ PAGES = {
     "about/index.html": ("About this site", ["CAST", "contributor guide", "Corrections"]),
     "staying-safe-online/index.html": ("Staying safe online", ["does <strong>not</strong> erase", "Private browsing", "Monitoring software"]),
     "contributing/index.html": ("Contributing", ["Quote the letter exactly", "Add a source", "What the checks tell you"]),
-    "letter/index.html": ("The letter in full", ["Announcement: Racial Equity", "See our feedback here"]),
-    "brief/index.html": ("Racial equity in anti-trafficking work: a brief", ["The recommendations and their evidence", "The letter in full"]),
+    "letter/index.html": ("The highlights in full", ["Announcement: Racial Equity", "See our feedback here", "has not verified"]),
+    "brief/index.html": ("Racial equity in anti-trafficking work: a brief", ["The asks", "What the asks rest on", "Appendix: the highlights in full"]),
 }
 # Python-Markdown's abbr matches whole words (\b...\b), and no word boundary follows
 # "+", so the glossary defines "2SLGBTQIA" and the "+" stays just after the <abbr>.

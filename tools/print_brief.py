@@ -12,6 +12,7 @@ Usage: python tools/print_brief.py SITE_DIR OUTPUT.pdf [--site-url https://examp
 from __future__ import annotations
 
 import argparse
+import datetime
 import mimetypes
 import sys
 from pathlib import Path
@@ -71,12 +72,23 @@ def print_brief(site_dir: Path, output: Path, site_url: str = DEFAULT_SITE_URL, 
         tab = context.new_page()
         tab.goto(site_url + page, wait_until="load", timeout=PRINT_TIMEOUT_MS)
         tab.emulate_media(media="print")
+        # The edition: where the brief lives and the day it was printed, on page 1.
+        tab.evaluate("([url, day]) => { const edition = document.querySelector('.brief-edition');"
+                     " if (edition) edition.textContent = `Printed ${day} from ${url}. The website presents"
+                     " each topic in plain language.`; }", [site_url + page, _today()])
+        # tagged: a structured (accessible) PDF; outline: bookmarks from the headings.
         tab.pdf(path=str(output), format="Letter", print_background=False, display_header_footer=True,
+                tagged=True, outline=True,
                 header_template="<span></span>", footer_template=FOOTER,
                 margin={"top": "0.6in", "bottom": "0.7in", "left": "0.6in", "right": "0.6in"})
     finally:
         context.close()
     return output
+
+
+def _today() -> str:
+    today = datetime.date.today()
+    return f"{today.day} {today:%B %Y}"
 
 
 def main() -> int:

@@ -39,7 +39,9 @@ def content_note_markdown(note: str, exit_url: str, safety_page: str, skip_to: s
     return (
         '<aside class="content-note" aria-label="Content note" markdown>\n\n'
         f"**Content note:** {_markdown_text(note)}\n\n"
+        '<div class="content-note__options" markdown>\n\n'
         f"You can stop reading at any time:\n\n{items}\n\n"
+        "</div>\n\n"
         "</aside>"
     )
 
