@@ -81,8 +81,11 @@ def test_the_pdf_is_tagged_with_an_outline(printed):
     pdf, _ = printed
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
-    titles = [item.title for item in PdfReader(str(pdf)).outline if not isinstance(item, list)]
-    assert "The asks" in " ".join(titles), titles
+    def titles(items) -> list[str]:  # pypdf nests a heading's children in a list after it
+        return [title for item in items for title in (titles(item) if isinstance(item, list) else [item.title])]
+
+    found = titles(PdfReader(str(pdf)).outline)
+    assert {"The asks", "What the asks rest on", "Appendix: the highlights in full"} <= set(found), found
 
 
 def test_no_address_is_printed_twice_and_abbreviations_are_expanded(printed):
@@ -98,7 +101,7 @@ def test_every_link_in_the_pdf_is_one_the_site_has(printed, built_site):
     uris = [annotation.get_object()["/A"]["/URI"]
             for page in PdfReader(str(pdf)).pages for annotation in page.get("/Annots", [])
             if annotation.get_object().get("/A", {}).get("/URI")]
-    assert len(uris) > 50
+    assert len(uris) > 30
     brief = LexborHTMLParser(built_site.page("brief/index.html"))
     outside = {a.attributes.get("href") for a in brief.css("a[href]")}
     for uri in uris:
