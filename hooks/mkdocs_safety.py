@@ -70,6 +70,9 @@ class SafetyConfig(base.Config):
     quick_exit_url = c.URL()
     safety_page = c.Type(str, default="staying-safe-online.md")
     content_security_policy = c.Type(bool, default=True)
+    # Links inside the site replace the tab's current history entry, so that after the
+    # exit Back leaves the site instead of walking back through the pages read.
+    replace_history = c.Type(bool, default=True)
 
 
 class _BuildState:

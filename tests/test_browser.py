@@ -138,15 +138,82 @@ def test_headers_file_is_served_with_frame_ancestors(site):
 # Quick exit
 
 
-def test_exit_button_replaces_history(desktop, site):
+PREVIOUS_SITE = "https://previous.example/"
+
+
+def arrive_and_read_three_pages(page, site) -> None:
+    """A reader comes from another site, then reads three pages of this one by following
+    links (the navigation and a table-of-contents anchor)."""
+    page.route(PREVIOUS_SITE, lambda route: route.fulfill(
+        status=200, content_type="text/html",
+        body=f'<!doctype html><title>Before</title><a id="go" href="{page_url(site, "index.html")}">site</a>'))
+    page.goto(PREVIOUS_SITE)
+    page.locator("#go").click()
+    expect(page).to_have_url(page_url(site, "index.html"))
+    page.wait_for_load_state()  # the site's script runs at the end of the page
+    page.locator('.md-nav--primary a[href$="values/"]').first.click()
+    expect(page).to_have_url(page_url(site, "values/index.html"))
+    page.wait_for_load_state()
+    page.locator('.md-nav--primary a[href$="harms/"]').first.click()
+    expect(page).to_have_url(page_url(site, "harms/index.html"))
+    page.wait_for_load_state()
+    page.locator(".md-sidebar--secondary a.md-nav__link").first.click()  # a place on the page
+    expect(page).to_have_url(re.compile(r"/harms/#"))
+
+
+@pytest.mark.parametrize("how", ["button", "shift"])
+def test_after_exit_back_leaves_the_site(desktop, site, how):
     page, recorder = desktop
-    page.goto(page_url(site, "index.html"))
-    page.goto(page_url(site, "values/index.html"))
-    page.locator(".quick-exit__button").click()
+    arrive_and_read_three_pages(page, site)
+    if how == "button":
+        page.locator("#quick-exit-button").click()
+    else:
+        for _ in range(3):
+            page.keyboard.press("Shift")
     expect(page).to_have_url(EXIT_URL)
     page.go_back()
-    expect(page).to_have_url(page_url(site, "index.html"))  # the values page left the Back stack
-    assert recorder.third_party() == []
+    expect(page).to_have_url(PREVIOUS_SITE)  # not one of the three pages read
+    assert [url for url in recorder.third_party() if not url.startswith(PREVIOUS_SITE)] == []
+
+
+HEADER_CONTROLS = ".md-header__button, .md-header__option label, #quick-exit-button"
+SEARCH_CONTROLS = ".md-search__input, .md-search__options button[type=reset], #quick-exit-button"
+HIT_TEST = """(selector) => [...document.querySelectorAll(selector)]
+  .filter(el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+                  return r.width && r.height && s.visibility !== 'hidden' && s.display !== 'none' && s.opacity !== '0'; })
+  .map(el => { const r = el.getBoundingClientRect();
+               const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+               return [el.className || el.id, !!hit && (hit === el || el.contains(hit))]; })"""
+
+
+@pytest.mark.parametrize("viewport", ["small-phone", "phone", "desktop"])
+def test_every_header_control_is_the_element_at_its_centre(browser, site, viewport):
+    """No control lies under the exit button (or under anything else), with the search
+    closed and open: a reader who clears a search never leaves the site by mistake."""
+    context, _ = open_context(browser, viewport)
+    page = context.new_page()
+    page.goto(page_url(site, "values/index.html"))
+    closed = page.evaluate(HIT_TEST, HEADER_CONTROLS)
+    assert len(closed) >= 3 and all(ok for _, ok in closed), closed
+    opener = page.locator("label[for=__search].md-header__button")
+    (opener if opener.is_visible() else page.locator(".md-search__input")).click()
+    page.keyboard.type("coercive")
+    page.wait_for_function("() => getComputedStyle(document.querySelector("
+                           "'.md-search__options button[type=reset]')).opacity > 0.5")  # shown once there is text
+    opened = page.evaluate(HIT_TEST, SEARCH_CONTROLS)
+    assert len(opened) == 3 and all(ok for _, ok in opened), opened
+    context.close()
+
+
+def test_without_javascript_links_work_and_add_history(browser, site):
+    context, _ = open_context(browser, javascript=False)
+    page = context.new_page()
+    page.goto(page_url(site, "index.html"))
+    page.locator('.md-nav--primary a[href$="values/"]').first.click()
+    expect(page).to_have_url(page_url(site, "values/index.html"))
+    page.go_back()
+    expect(page).to_have_url(page_url(site, "index.html"))
+    context.close()
 
 
 def test_exit_button_is_named_and_safe(desktop, site):
@@ -182,8 +249,6 @@ def test_shift_three_times_exits_with_announcements(desktop, site):
     expect(status).to_have_text("Shift, press 1 more time to exit.")
     page.keyboard.press("Shift")
     expect(page).to_have_url(EXIT_URL)
-    page.go_back()
-    expect(page).to_have_url(page_url(site, "index.html"))
 
 
 def test_shift_as_a_modifier_does_not_exit(desktop, site):

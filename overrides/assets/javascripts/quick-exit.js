@@ -13,6 +13,12 @@
  * - Pressing Shift three times (at most 5 s apart) does the same. Shift used as a
  *   modifier (Shift+A) does not count; any other key resets the count.
  * - A page restored from the back/forward cache is shown again (pageshow).
+ * - Unless the button says data-quick-exit-replace-history="false", a link within the
+ *   site (a page or a place on one) replaces the tab's current history entry instead of
+ *   adding one, as the strongest survivor-safety sites do: after the exit, Back leaves
+ *   the site instead of walking back through the pages read. Without JavaScript, links
+ *   are ordinary links. Links that open elsewhere (another site, a download, a new tab,
+ *   a modified click) are left alone.
  * - No window.open (blocked as a popup, and it leaves more traces), no Esc (it stops
  *   page loading and is used by assistive technology).
  */
@@ -99,9 +105,28 @@
     announce("");
   }
 
+  function replaceHistory(event) {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey ||
+        event.altKey) return;
+    var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link.hasAttribute("download") || (link.target && link.target !== "_self")) return;
+    var url;
+    try {
+      url = new URL(link.href, window.location.href);
+    } catch (error) {
+      return;
+    }
+    if (url.origin !== window.location.origin) return;
+    event.preventDefault();
+    window.location.replace(url.href);
+  }
+
   links.forEach(function (link) {
     if (link) link.addEventListener("click", exitPage);
   });
+  if (button.getAttribute("data-quick-exit-replace-history") !== "false") {
+    document.addEventListener("click", replaceHistory);
+  }
   document.addEventListener("keyup", onKeyup, true);
   window.addEventListener("pageshow", onPageshow);
 })();
