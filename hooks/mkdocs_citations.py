@@ -97,6 +97,7 @@ class _BuildState:
         self.read_pages: dict[str, PlacedPage] = {}       # per page, placed in on_files, for on_page_markdown
         self.placed: dict[str, PlacedPage] = {}           # per page, from on_page_markdown
         self.slots: dict[str, HtmlSlots] = {}             # per page, until its last placeholder is filled
+        self.cite_slots: dict[str, int] = {}              # per page, its "Cite this page" slot (dated after page meta)
         self.for_search: dict[str, tuple[str, str]] = {}  # per page, while search reads it: (HTML with
         #                                                   placeholders, the search view given to search)
         self.sources_listing: SourcesListing | None = None
@@ -168,7 +169,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     state.slots[uri] = placed.slots
     if page.is_homepage:
         return placed.markdown  # the home page introduces the site; content pages are what readers cite
-    return placed.markdown + "\n\n" + placed.slots.slot(_cite_this_page(page, config), searched=False) + "\n"
+    # Filled after the page's date is known (hooks/mkdocs_page_meta.py, in on_page_context).
+    number = state.cite_slots[uri] = placed.slots.reserve(searched=False)
+    return placed.markdown + "\n\n" + placed.slots.placeholder(number) + "\n"
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -221,6 +224,8 @@ def _fill_after_search(context: dict[str, Any], *, page: Page, config: MkDocsCon
                           "index read it, so "
                           "hooks/mkdocs_citations.py cannot put the citations' links in — give that plugin's "
                           "on_page_context a priority above 100 or below -50")
+    if uri in state.cite_slots:
+        slots.fill_in(state.cite_slots.pop(uri), _cite_this_page(page, config))
     # Unchanged, the page is filled from before its search view; changed by a plugin when
     # search had read nothing in a light form, it is filled as it now is.
     page.content = slots.fill(html if page.content is search_view else page.content or "")
@@ -386,7 +391,7 @@ def _cite_this_page(page: Page, config: MkDocsConfig) -> str:
     author = config.site_author or config.site_name
     url = page.canonical_url if config.site_url else ""
     key = re.sub(r"[^a-z0-9]+", "-", f"{config.site_name} {title}".lower()).strip("-")
-    return cite_this_page_html(author, title, config.site_name, url, key)
+    return cite_this_page_html(author, title, config.site_name, url, key, str(page.meta.get("last_updated") or ""))
 
 
 def _bibliography_path(state: _BuildState) -> str:

@@ -48,6 +48,7 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
     source = Path(page.file.abs_src_path) if page.file.abs_src_path else None
     updated = _commit_dates.result().get(source.resolve(), "") if source else ""
     reviewed = page.meta.get("last_reviewed") or ""
+    page.meta["last_updated"] = str(updated) if updated else ""  # ISO 8601, for "Cite this page"
     page.meta["last_updated_display"] = _display_date(str(updated)) if updated else ""
     page.meta["last_reviewed_display"] = _display_date(str(reviewed)) if reviewed else ""
     if _repository.get("url"):

@@ -9,6 +9,8 @@ never reads it.
 
 from __future__ import annotations
 
+import datetime
+
 import re
 from dataclasses import dataclass, field
 from html import escape, unescape
@@ -299,12 +301,16 @@ def _section_at(headings: list[tuple[int, str]], line: int) -> str:
     return section
 
 
-def cite_this_page_html(author: str, title: str, site_name: str, url: str, key: str) -> str:
-    """A collapsed "Cite this page" block with an APA citation and a BibTeX entry."""
-    apa = f"{escape(author)}. (n.d.). <i>{escape(title)}</i>. {escape(site_name)}."
+def cite_this_page_html(author: str, title: str, site_name: str, url: str, key: str, updated: str = "") -> str:
+    """A collapsed "Cite this page" block with an APA citation and a BibTeX entry, dated
+    by ``updated`` (the page's last change, ISO 8601) or, without one, "n.d."."""
+    date = _apa_date(updated)
+    apa = f"{escape(author)}. ({date}). <i>{escape(title)}</i>. {escape(site_name)}."
     if url:
         apa += f' <a href="{escape(url)}">{escape(url)}</a>'
     fields = [f"  author = {{{{{author}}}}}", f"  title = {{{{{title}}}}}", f"  howpublished = {{{site_name}}}"]
+    if date != "n.d.":
+        fields += [f"  year = {{{updated[:4]}}}", f"  note = {{Last updated {updated}}}"]
     if url:
         fields.append(f"  url = {{{url}}}")
     bibtex = f"@misc{{{key},\n" + ",\n".join(fields) + "\n}"
@@ -313,3 +319,12 @@ def cite_this_page_html(author: str, title: str, site_name: str, url: str, key: 
         "<summary>Cite this page</summary>\n"
         f"<p>{apa}</p>\n<pre><code>{escape(bibtex)}</code></pre>\n</details>"
     )
+
+
+def _apa_date(updated: str) -> str:
+    """APA's date of a web page: "2026, December 3"; "n.d." without a valid date."""
+    try:
+        day = datetime.date.fromisoformat(updated)
+    except ValueError:
+        return "n.d."
+    return f"{day.year}, {day:%B} {day.day}"

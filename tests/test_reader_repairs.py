@@ -1,0 +1,59 @@
+"""Issue 23's small repairs, read from the built site: "Cite this page" is dated like the
+page, the bibliography exports download, the home page's title is the site's name once,
+and code blocks get a copy button."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from test_browser import open_context, page_url, site  # noqa: F401 - site is a fixture
+
+
+def test_cite_this_page_carries_the_pages_date(built_site):
+    tree = LexborHTMLParser(built_site.page("values/index.html"))
+    cite = tree.css_first(".cite-this-page p").text(deep=True)
+    updated = tree.css_first(".page-actions")
+    shown = re.search(r"Last updated: (\d{1,2}) (\w+) (\d{4})", updated.text(deep=True)) if updated else None
+    if shown:  # a build with git history: the same day, in APA's order
+        day, month, year = shown.groups()
+        assert f"({year}, {month} {day})" in cite, cite
+        assert "n.d." not in cite
+    else:
+        assert "(n.d.)" in cite
+
+
+def test_cite_this_page_without_a_date_says_no_date():
+    from citations.render import cite_this_page_html
+
+    assert "(n.d.)" in cite_this_page_html("A", "T", "S", "", "k")
+    assert "(2026, December 3)" in cite_this_page_html("A", "T", "S", "", "k", "2026-12-03")
+    assert "year = {2026}" in cite_this_page_html("A", "T", "S", "", "k", "2026-12-03")
+    assert "(n.d.)" in cite_this_page_html("A", "T", "S", "", "k", "not a date")
+
+
+def test_bibliography_exports_download(built_site):
+    tree = LexborHTMLParser(built_site.page("sources/index.html"))
+    links = {node.attributes.get("download"): node.attributes.get("href") for node in tree.css("a[download]")}
+    assert links == {"bibliography.json": "../bibliography.json", "bibliography.bib": "../bibliography.bib",
+                     "bibliography.ris": "../bibliography.ris"}
+
+
+def test_the_home_page_title_is_the_site_name_once(built_site):
+    assert LexborHTMLParser(built_site.page("index.html")).css_first("title").text() == \
+        "Racial Equity in Anti-Trafficking Work"
+    assert LexborHTMLParser(built_site.page("values/index.html")).css_first("title").text() == \
+        "Values - Racial Equity in Anti-Trafficking Work"
+
+
+@pytest.mark.browser
+def test_code_blocks_have_a_copy_button(browser, site):  # noqa: F811
+    context, _ = open_context(browser)
+    page = context.new_page()
+    page.goto(page_url(site, "values/index.html"))
+    page.locator(".cite-this-page summary").click()
+    button = page.locator(".cite-this-page pre .md-code__button, .cite-this-page .md-clipboard").first
+    assert button.count() == 1
+    context.close()
