@@ -24,7 +24,7 @@ import yaml
 from citations.yaml_strings import error_fix, error_line, error_reason, load_strings
 from contributor_checks.front_matter import FrontMatterError, read_front_matter
 from extra_settings import load_extra_settings, shown_file, shown_path
-from letter.coverage import covered_paragraphs, paragraph_links, uncovered_sections
+from letter.coverage import CoverageProblem, covered_paragraphs, paragraph_links, uncovered_sections
 from letter.paragraphs import Paragraph, read_letter
 from letter.render import letter_markdown
 from mkdocs.config import base
@@ -32,6 +32,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from print_marks import PrintMarksExtension
+from survivor_safety.content_notes import content_note_markdown
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -64,6 +65,7 @@ class LetterData:
     not_presented: dict[int, str] = field(default_factory=dict)  # paragraph number -> why no page presents it
     sources: dict[int, str] = field(default_factory=dict)        # paragraph number -> Markdown citing what it names
     questions: list[int] = field(default_factory=list)
+    content_notes: dict[int, str] = field(default_factory=dict)  # paragraph number -> its content note
     lines: dict[str, int] = field(default_factory=dict)          # key -> its line in the file
 
 
@@ -106,9 +108,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"{shown_file(letter_file, config_dir)}: no '<!-- letter:full-text -->' line — "
                           "put it on a line of its own where the letter's text goes")
     pdf = _brief_pdf(files, settings, config, config_dir)
+    safety = config.extra.get("survivor_safety") or {}  # validated by hooks/mkdocs_safety.py's on_config
     originals = {file.src_uri: file.content_string for file in files.documentation_pages()}
     for file in files.documentation_pages():
-        _fill_markers(file, files, paragraphs, settings, data, pdf, config_dir)
+        _fill_markers(file, files, paragraphs, settings, data, pdf, config_dir, safety)
     errors, covered = [], set()
     for file in files.documentation_pages():
         if file is letter_file:
@@ -119,6 +122,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         covered |= covered_paragraphs(links)  # any page that links ¶N presents it
         if _presents_letter(file, text, data):
             problems += uncovered_sections(text, links)
+        problems += _unnoted_passages(text, links, data)
         errors += [problem.render(shown) for problem in sorted(problems, key=lambda p: p.line)]
     errors += _omissions(paragraphs, covered, settings, data)
     missing_pages = [page for page in data.presented_by if files.get_file_from_path(page) is None]
@@ -162,15 +166,16 @@ def _read_data(settings: LetterConfig, config_dir: Path, count: int) -> LetterDa
         raise PluginError(f"{shown}:1: the letter's data must be 'key: value' lines — see the comments at its top")
     lines = dict(getattr(raw, "key_lines", {}))  # 1-based
     data = LetterData(shown=shown, lines=lines)
-    unknown = sorted(set(raw) - {"presented_by", "not_presented", "sources", "questions"})
+    unknown = sorted(set(raw) - {"presented_by", "not_presented", "sources", "questions", "content_notes"})
     if unknown:
         raise PluginError(f"{_where(data, unknown[0])} unknown key '{unknown[0]}' — use presented_by, "
-                          "not_presented, sources or questions")
+                          "not_presented, sources, questions or content_notes")
     data.presented_by = _text_list(raw.get("presented_by") or [], "presented_by", data)
     data.questions = [_number(value, "questions", count, data) for value in
                       _text_list(raw.get("questions") or [], "questions", data)]
     data.not_presented = _numbered_texts(raw.get("not_presented") or {}, "not_presented", count, data)
     data.sources = _numbered_texts(raw.get("sources") or {}, "sources", count, data)
+    data.content_notes = _numbered_texts(raw.get("content_notes") or {}, "content_notes", count, data)
     return data
 
 
@@ -217,14 +222,15 @@ def _number(value: Any, key: str, count: int, data: LetterData) -> int:
 
 
 def _fill_markers(file: File, files: Files, paragraphs: list[Paragraph], settings: LetterConfig,
-                  data: LetterData, pdf: File | None, config_dir: Path) -> None:
+                  data: LetterData, pdf: File | None, config_dir: Path, safety: dict[str, Any]) -> None:
     """Replace each marker line of a page with what it stands for."""
     text = file.content_string
     if "<!-- letter:" not in text:
         return
     if MARKER.search(text):
         classes = {number: "letter-question" for number in data.questions}
-        body = letter_markdown(paragraphs, data.sources, classes)
+        notes = _passage_notes(data, len(paragraphs), file, safety)
+        body = letter_markdown(paragraphs, data.sources, classes, notes)
         text = MARKER.sub(lambda _: body, text, count=1)
     if RECOMMENDATIONS_MARKER.search(text):
         table = _recommendations_table(files, settings, config_dir)
@@ -237,6 +243,24 @@ def _fill_markers(file: File, files: Files, paragraphs: list[Paragraph], setting
     # commit date and every message still name the Markdown file a contributor edits.
     file.content_string = text
     file.abs_src_path = source_path
+
+
+def _passage_notes(data: LetterData, count: int, file: File, safety: dict[str, Any]) -> dict[int, str]:
+    """The content note of each noted paragraph, as Markdown to put right before it: what
+    it covers, skip to the next paragraph, exit, and the safety page."""
+    if not data.content_notes:
+        return {}
+    exit_url = safety.get("quick_exit_url")
+    if not exit_url:
+        raise PluginError(f"{_where(data, 'content_notes')} content_notes need the quick exit — list "
+                          "hooks/mkdocs_safety.py under 'hooks:' and set extra.survivor_safety.quick_exit_url")
+    safety_page = str(safety.get("safety_page") or "staying-safe-online.md")
+    safety_link = posixpath.relpath(safety_page, posixpath.dirname(file.src_uri) or ".")
+    notes = {}
+    for number, text in data.content_notes.items():
+        skip_to, skip_label = (f"#para-{number + 1}", f"Skip to ¶{number + 1}") if number < count else ("", "")
+        notes[number] = content_note_markdown(text, exit_url, safety_link, skip_to, skip_label)
+    return notes
 
 
 def _recommendations_table(files: Files, settings: LetterConfig, config_dir: Path) -> str:
@@ -285,6 +309,23 @@ def _pdf_link(pdf: File, page: File) -> str:
     shown = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
     href = posixpath.relpath(PDF_NAME, posixpath.dirname(page.src_uri) or ".")
     return f"[Download this brief as a PDF]({href}) ({shown}, to print or forward).\n{{ .brief-download }}\n"
+
+
+def _unnoted_passages(text: str, links: list, data: LetterData) -> list[CoverageProblem]:
+    """A page that presents a paragraph with a content note must carry a note itself."""
+    noted = [link for link in links if any(link.first <= number <= link.last for number in data.content_notes)]
+    if not noted:
+        return []
+    try:
+        front_matter, _ = read_front_matter(text)
+    except FrontMatterError:
+        return []  # reported by the contributor checks, which run first
+    if front_matter.get("content_note"):
+        return []
+    numbers = sorted(n for n in data.content_notes if noted[0].first <= n <= noted[0].last)
+    return [CoverageProblem(noted[0].line, f"this page presents ¶{numbers[0]}, which has a content note "
+                            f"({data.shown})", "add a content_note to the front matter, as docs/diversion-courts.md "
+                            "does, so readers can skip or leave before it")]
 
 
 def _presents_letter(file: File, text: str, data: LetterData) -> bool:

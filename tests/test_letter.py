@@ -269,3 +269,28 @@ def test_paragraph_links_are_found_in_linear_time(unit):
         uncovered_sections(text, links)
 
     assert_linear_time(check, unit)
+
+
+# Content notes declared on the passage they cover (issue 23)
+
+
+def test_a_noted_paragraph_carries_its_note_wherever_the_letter_is_shown(letter_site):
+    letter_site.letter_data += "content_notes:\n  2: 'The next paragraph discusses policing.'\n"
+    letter_site.page("topic.md", "---\ntitle: Topic\ndescription: A topic.\ncontent_note: Discusses policing.\n---\n\n"
+                                 "# Topic\n\nFrom the letter: [¶2](letter.md#para-2)\n\n## Detail\n\n"
+                                 "From the letter: [¶2–3](letter.md#para-2)\n\nText.\n")
+    result = letter_site.build()
+    assert result.returncode == 0, result.output
+    tree = LexborHTMLParser(result.page("letter/index.html"))
+    note = tree.css_first("#para-2").prev
+    while note is not None and not note.is_element_node:
+        note = note.prev
+    assert note is not None and note.tag == "aside" and "content-note" in note.attributes["class"]
+    assert "The next paragraph discusses policing." in note.text(deep=True)
+    assert [a.attributes["href"] for a in note.css("a")][:2] == ["#para-3", "https://www.weather.gov/"]
+
+
+def test_a_page_that_presents_a_noted_paragraph_without_a_note_stops_the_build(letter_site):
+    letter_site.letter_data += "content_notes:\n  2: 'The next paragraph discusses policing.'\n"
+    assert_one_line_error(letter_site.build(), "docs/topic.md:8: this page presents ¶2, which has a content note "
+                                               "(docs/_data/letter.yaml) — add a content_note to the front matter")

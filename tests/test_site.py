@@ -98,9 +98,14 @@ def test_no_raw_citations_remain(built_site):
         assert "[@" not in text and "[-@" not in text, page
 
 
-def test_content_note_only_where_the_front_matter_sets_one(built_site):
+def test_content_note_only_where_the_front_matter_or_a_noted_passage_sets_one(built_site):
+    """Front matter sets a page's note; docs/_data/letter.yaml sets ¶34's, which the letter
+    page and the brief show right before the paragraph."""
     pages_with_notes = [path for path in PAGES if 'class="content-note"' in built_site.page(path)]
-    assert pages_with_notes == ["diversion-courts/index.html", "brief/index.html"]
+    assert pages_with_notes == ["diversion-courts/index.html", "letter/index.html", "brief/index.html"]
+    for path in ("letter/index.html", "brief/index.html"):
+        before = built_site.page(path).split('id="para-34"', 1)[0]
+        assert before.rfind('class="content-note"') > before.rfind('id="para-33"'), path
     note = built_site.page("diversion-courts/index.html").split('class="content-note"', 1)[1].split("</aside>")[0]
     assert "Layleen Polanco" in note and "does not describe her death in detail" in note
 

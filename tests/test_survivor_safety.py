@@ -120,7 +120,8 @@ def test_fixture_site_gets_csp_headers_and_quick_exit(fixture_site):
     home = result.page("index.html")
     assert '<meta charset="utf-8"><meta http-equiv="Content-Security-Policy"' in home
     assert ('id="quick-exit-button" class="quick-exit__button js-quick-exit" href="https://www.weather.gov/" '
-            'data-quick-exit-destination="https://www.weather.gov/" rel="nofollow noreferrer"') in home
+            'data-quick-exit-destination="https://www.weather.gov/" data-quick-exit-replace-history="true" '
+            'rel="nofollow noreferrer"') in home
     assert '<meta name="referrer" content="no-referrer">' in home
     assert "frame-ancestors 'none'" in result.page("_headers")
     for script_hash in inline_script_hashes(home):

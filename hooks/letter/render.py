@@ -25,12 +25,16 @@ def escape_markdown(text: str) -> str:
     return "".join(pieces)
 
 
-def letter_markdown(paragraphs: list[Paragraph], sources: dict[int, str], classes: dict[int, str]) -> str:
-    """Markdown for the whole letter. ``sources`` maps a paragraph number to Markdown
+def letter_markdown(paragraphs: list[Paragraph], sources: dict[int, str], classes: dict[int, str],
+                    notes: dict[int, str] | None = None) -> str:
+    """Markdown for the letter's text. ``sources`` maps a paragraph number to Markdown
     citing what it names; ``classes`` gives some paragraphs an extra CSS class (the
-    federal request's questions, the announcement's title)."""
+    federal request's questions, the announcement's title); ``notes``, a content note's
+    Markdown to put right before the paragraph it covers."""
     blocks = []
     for paragraph in paragraphs:
+        if notes and paragraph.number in notes:
+            blocks.append(notes[paragraph.number])
         extra = f" .{classes[paragraph.number]}" if paragraph.number in classes else ""
         number = f"[¶{paragraph.number}](#{paragraph.anchor}){{ .letter-number }}"
         blocks.append(f"{number} {escape_markdown(paragraph.text)}\n"
