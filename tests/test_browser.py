@@ -441,6 +441,23 @@ def test_content_note_exit_link_leaves_through_the_button_destination(desktop, s
     assert recorder.third_party() == []
 
 
+def test_a_page_opened_from_a_search_result_shows_the_words_marked(desktop, site):
+    """search.highlight with search on demand: the result's link carries ?h=, and the page
+    loads search at once so Material can mark the words."""
+    page, recorder = desktop
+    page.goto(page_url(site, "index.html"))
+    page.locator(".md-search__input").click()
+    page.keyboard.type("coercive")
+    result = page.locator(".md-search-result__link").first
+    expect(result).to_be_visible()
+    assert "h=coercive" in (result.get_attribute("href") or "")
+    result.click()
+    page.wait_for_load_state()
+    expect(page.locator("article mark").first).to_be_visible()
+    assert page.locator("article mark").count() >= 1
+    assert recorder.third_party() == []
+
+
 SEARCH_FILES = re.compile(r"/search/search_index\.json$|/workers/search\.[0-9a-f]+\.min\.js$")
 
 

@@ -16,14 +16,24 @@
    checks that neither file is requested before search opens and that search finds
    results after; a Material release that loads search another way fails that test
    rather than quietly loading search on every page again. No inline code: the
-   Content Security Policy is unchanged. */
+   Content Security Policy is unchanged.
+
+   A page opened from a search result (Material adds ?h=<query> to the result's link)
+   loads search at once: Material marks the query's words on the page with the search
+   worker's settings, so holding the worker back would leave the page unmarked. */
 (function () {
   "use strict";
 
   var INDEX_PATH = /\/search\/search_index\.json$/;
   var WORKER_PATH = /\/workers\/search\.[0-9a-f]+\.min\.js$/;
-  var opened = false;
   var waiting = [];
+  var opened = (function () {
+    try {
+      return new URLSearchParams(location.search).has("h");
+    } catch (error) {
+      return false;
+    }
+  })();
 
   function pathOf(url) {
     try {
