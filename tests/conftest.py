@@ -158,6 +158,21 @@ def site_copy(tmp_path):
     return copy
 
 
+def site_pages(docs: Path = DOCS) -> list[str]:
+    """Every page the docs build, as its path in the site ("values/index.html"), read from
+    docs/ itself: a new page is in every site, browser and accessibility test at once,
+    with no edit to the tests (folders starting "_" hold data and snippets, not pages)."""
+    pages = []
+    for source in sorted(docs.rglob("*.md")):
+        relative = source.relative_to(docs)
+        if relative.parts[0].startswith("_"):
+            continue
+        stem = relative.with_suffix("").as_posix()
+        pages.append("index.html" if stem == "index" else
+                     f"{stem.removesuffix('/index')}/index.html" if stem.endswith("/index") else f"{stem}/index.html")
+    return pages
+
+
 def assert_one_line_error(result: BuildResult, expected: str) -> None:
     """A contributor error: non-zero exit, the exact message, and no traceback."""
     assert result.returncode != 0, result.output

@@ -15,8 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from browser_support import AXE_TAGS, CSP_RECORDER, StaticSite, is_third_party
-from conftest import ROOT
-from test_site import PAGES
+from conftest import ROOT, site_pages
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +86,7 @@ def page_url(site, path: str) -> str:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("path", list(PAGES))
+@pytest.mark.parametrize("path", site_pages())
 def test_page_is_private_csp_clean_and_accessible(browser, site, path, viewport, scheme):
     context, recorder = open_context(browser, viewport, scheme)
     page = context.new_page()
@@ -117,7 +116,7 @@ def assert_exit_button_visible_and_on_top(page, where: str) -> None:
 
 def test_every_page_has_no_referrer_policy_and_noreferrer_outbound_links(desktop, site):
     page, _ = desktop
-    for path in PAGES:
+    for path in site_pages():
         page.goto(page_url(site, path))
         assert page.locator('meta[name="referrer"]').get_attribute("content") == "no-referrer"
         for link in page.locator("a[href^='http']").all():

@@ -68,6 +68,8 @@ def test_a_huge_recommendations_table_is_refused_before_the_brief_prints(site_co
     text = page.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("| ") and "---" not in line)
     page.write_text(text.replace(row, "\n".join([row] * 200), 1), encoding="utf-8")
+    brief = site_copy / "docs" / "brief.md"  # a page that copies the table, as the brief can
+    brief.write_text(brief.read_text(encoding="utf-8") + "\n<!-- letter:recommendations -->\n", encoding="utf-8")
     result = run_mkdocs_build(site_copy / "mkdocs.yml", site_copy / "site")
     assert_one_line_error(result, "docs/recommendations.md:")
     assert "rows, more than 100 — keep one row per recommendation" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from conftest import site_pages
 from test_browser import EXIT_URL, open_context, page_url, site  # noqa: F401 - site is a fixture
 
 pytestmark = pytest.mark.browser
@@ -16,20 +17,9 @@ SITE_SCRIPTS = {"assets/javascripts/palette-storage.js", "assets/javascripts/sea
                 "assets/javascripts/quick-exit.js"}
 
 
-def built_pages(site_dir) -> list[str]:
-    return sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.html")
-                  if path.name != "404.html")
-
-
 def pytest_generate_tests(metafunc):
     if "built_page" in metafunc.fixturenames:
-        from conftest import ROOT
-        # The page list comes from the docs themselves: every Markdown page is a built page.
-        docs = ROOT / "docs"
-        pages = sorted("index.html" if p.name == "index.md" and p.parent == docs else
-                       f"{p.relative_to(docs).with_suffix('').as_posix()}/index.html"
-                       for p in docs.rglob("*.md") if not p.relative_to(docs).parts[0].startswith("_"))
-        metafunc.parametrize("built_page", pages)
+        metafunc.parametrize("built_page", site_pages())  # read from docs/: new pages included
 
 
 def script_path(url: str, site_url: str) -> str:

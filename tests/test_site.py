@@ -8,10 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, run_mkdocs_build
+from conftest import ROOT, run_mkdocs_build, site_pages
 
 # Each page, its title, and words a reader must find on it.
-PAGES = {
+# Spot checks of what known pages say (every page, new ones too, is in conftest.site_pages()).
+KEY_CONTENT = {
     "index.html": ("Racial equity in anti-trafficking work", ["Senior Policy Operating Group", "Restructure Team", "100%"]),
     "values/index.html": ("Values", ["Crime is not the same as violence", "13th Amendment", "anti-racist"]),
     "framework/index.html": ("A racially equitable framework", ["non-carceral", "precondition", "labor trafficking", "in tandem"]),
@@ -54,18 +55,34 @@ def html_pages(site_dir):
     return sorted(site_dir.rglob("*.html"))
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", KEY_CONTENT)
 def test_page_renders_with_title_and_key_terms(built_site, path):
     html = built_site.page(path)
-    title, terms = PAGES[path]
+    title, terms = KEY_CONTENT[path]
     assert re.search(rf"<h1[^>]*>{re.escape(title)}", html), f"{path}: no <h1> '{title}'"
     for term in terms:
         assert term in html, f"{path}: '{term}' missing"
 
 
-def test_every_nav_page_is_tested(built_site):
+def test_the_pages_the_tests_walk_are_the_pages_the_site_builds(built_site):
     built = {str(p.relative_to(built_site.site_dir)) for p in html_pages(built_site.site_dir)}
-    assert built - {"404.html"} == set(PAGES)
+    assert built - {"404.html"} == set(site_pages())
+
+
+def test_a_new_page_is_walked_by_the_tests_with_no_edit_to_them(site_copy):
+    """A contributor adds a page and its nav entry: the build passes and the page is in
+    the list every site, browser and accessibility test walks."""
+    (site_copy / "docs" / "new-topic.md").write_text(
+        "---\ntitle: A new topic\ndescription: A page a contributor adds.\n---\n\n# A new topic\n\nText.\n",
+        encoding="utf-8")
+    config = site_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - Sources: sources.md\n", "  - Sources: sources.md\n  - A new topic: new-topic.md\n"), encoding="utf-8")
+    result = run_mkdocs_build(config, site_copy / "site")
+    assert result.returncode == 0, result.output
+    built = {str(p.relative_to(result.site_dir)) for p in html_pages(result.site_dir)} - {"404.html"}
+    assert "new-topic/index.html" in site_pages(site_copy / "docs")
+    assert built == set(site_pages(site_copy / "docs"))
 
 
 def test_strict_build_prints_no_warnings(built_site):
@@ -101,8 +118,8 @@ def test_no_raw_citations_remain(built_site):
 def test_content_note_only_where_the_front_matter_or_a_noted_passage_sets_one(built_site):
     """Front matter sets a page's note; docs/_data/letter.yaml sets ¶34's, which the letter
     page and the brief show right before the paragraph."""
-    pages_with_notes = [path for path in PAGES if 'class="content-note"' in built_site.page(path)]
-    assert pages_with_notes == ["diversion-courts/index.html", "letter/index.html", "brief/index.html"]
+    pages_with_notes = [path for path in site_pages() if 'class="content-note"' in built_site.page(path)]
+    assert sorted(pages_with_notes) == ["brief/index.html", "diversion-courts/index.html", "letter/index.html"]
     for path in ("letter/index.html", "brief/index.html"):
         before = built_site.page(path).split('id="para-34"', 1)[0]
         assert before.rfind('class="content-note"') > before.rfind('id="para-33"'), path
