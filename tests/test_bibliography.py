@@ -280,3 +280,21 @@ def test_unreadable_bibtex_is_one_line(tmp_path):
         load_bibliography(path, display_path="b.bib")
     (problem,) = caught.value.problems
     assert str(problem).startswith("b.bib:") and "cannot be read" in str(problem)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # An indentation mistake in the second entry: its line and its id, not the file's first line.
+    ("references:\n- id: a\n  type: report\n  title: T\n- id: b\n  type: report\n title: U\n",
+     "docs/_data/bibliography.yaml:7: entry 'b': invalid YAML (did not find expected key)"),
+    ("references:\n- id: a\n  type: report\n   title: T\n",
+     "docs/_data/bibliography.yaml:4: entry 'a': invalid YAML (mapping values are not allowed in this context)"),
+    # A bracket never closed: where it opens.
+    ("references:\n- id: a\n  title: [x, y\n  type: report\n",
+     "docs/_data/bibliography.yaml:3: entry 'a': invalid YAML"),
+])
+def test_a_yaml_mistake_names_its_line_and_its_entry(text, expected):
+    from citations.bibliography import BibliographyError, parse_bibliography
+
+    with pytest.raises(BibliographyError) as raised:
+        parse_bibliography(text, "docs/_data/bibliography.yaml")
+    assert str(raised.value).startswith(expected), str(raised.value)

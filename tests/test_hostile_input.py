@@ -295,11 +295,11 @@ def test_binary_or_invalid_utf8_page_is_one_line(site, data, message):
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ('title: "An Unjust Burden"', 'title: &t "An Unjust Burden"\n  note: *t',
-     "docs/_data/bibliography.yaml:4: entry '-': invalid YAML (anchors (&t) are not allowed)"),
+     "docs/_data/bibliography.yaml:4: entry 'vera-unjust-burden-2018': invalid YAML (anchors (&t) are not allowed)"),
     ('title: "An Unjust Burden"', 'title: "An Unjust Burden"\n  title: "Other"',
-     "docs/_data/bibliography.yaml:5: entry '-': invalid YAML (duplicate key 'title' (the first is on line 4))"),
+     "docs/_data/bibliography.yaml:5: entry 'vera-unjust-burden-2018': invalid YAML (duplicate key 'title' (the first is on line 4))"),
     ('title: "An Unjust Burden"', "title: !!binary aGVsbG8=",
-     "entry '-': invalid YAML (tags such as 'tag:yaml.org,2002:binary' are not allowed)"),
+     "entry 'vera-unjust-burden-2018': invalid YAML (tags such as 'tag:yaml.org,2002:binary' are not allowed)"),
     ('title: "An Unjust Burden"', "title: [a, b]",
      "docs/_data/bibliography.yaml:4: entry 'vera-unjust-burden-2018': 'title' must be text, not a list"),
     ("URL: https://www.vera.org/example.pdf", 'URL: "https://www.vera.org/x}, note={injected"',

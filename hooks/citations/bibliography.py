@@ -167,10 +167,28 @@ def parse_bibliography(text: str, path: str) -> Bibliography:
         line = (error_line(error) or 0) + 1
         reason = error_reason(error)
         raise BibliographyError(
-            [Problem(path, line, "-", f"invalid YAML ({reason})",
+            [Problem(path, line, _entry_at(text, line), f"invalid YAML ({reason})",
                      error_fix(error, "check indentation and quote values that contain ': '"))]
         ) from None
     return validate_references(_reference_list(data, path), path)
+
+
+ENTRY_ID = re.compile(r"^\s*(?:-\s+)?id:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
+
+
+def _entry_at(text: str, line: int) -> str:
+    """The id of the entry that holds ``line`` (1-based): the last ``id:`` at or above
+    it, as the contributor wrote it; "-" before the first entry."""
+    end = 0
+    for _ in range(line):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            end = len(text)
+            break
+    found = None
+    for found in ENTRY_ID.finditer(text, 0, end):
+        pass
+    return found.group(1) if found else "-"
 
 
 def parse_csl_json(text: str, path: str) -> Bibliography:

@@ -135,9 +135,15 @@ def load_strings(text: str) -> Any:
 
 
 def error_line(error: yaml.YAMLError) -> int | None:
-    """0-based line where the faulty construct starts: PyYAML's context mark when it
-    has one ("while parsing a flow sequence" points at the '['), else the problem's."""
-    mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+    """0-based line of the mistake. Where a construct was left open (a '[' or a quote
+    never closed: "while parsing a flow sequence", "while scanning a quoted scalar"),
+    the line where it starts; in a block mapping or sequence ("while parsing a block
+    mapping", where an indentation mistake ends it), the line PyYAML stumbled on: the
+    start of the mapping would be the entry's first line, not the mistake."""
+    context = getattr(error, "context", None) or ""
+    marks = ("problem_mark", "context_mark") if context.startswith("while parsing a block") else \
+        ("context_mark", "problem_mark")
+    mark = next((getattr(error, name) for name in marks if getattr(error, name, None)), None)
     return mark.line if mark else None
 
 
