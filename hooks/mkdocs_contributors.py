@@ -23,7 +23,7 @@ from contributor_checks.content_safety import check_content
 from contributor_checks.front_matter import FrontMatterError, missing_description, read_front_matter, \
     typed_front_matter, validate_front_matter
 from contributor_checks.input_paths import name_problems, static_file_problems, symlink_problems
-from contributor_checks.snippet_guard import SnippetGuard, SnippetProblem
+from contributor_checks.snippet_guard import SnippetGuard, SnippetProblem, snippet_settings_problem
 from extra_settings import shown_path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -63,6 +63,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Guard the snippet extension; in GitHub Actions, annotate errors on the changed line."""
     global _state
     _state = _BuildState(config)
+    problem = snippet_settings_problem(config.mdx_configs.get("pymdownx.snippets"), _state.root)
+    if problem:
+        raise PluginError(f"mkdocs.yml: markdown_extensions: pymdownx.snippets: {problem}")
     allowed = [_state.docs_dir / SNIPPETS_FOLDER, *(_state.root / name for name in SNIPPET_FILES)]
     config.markdown_extensions.append(SnippetGuard(allowed, _snippet_error))
     _install_annotations()

@@ -215,3 +215,14 @@ def test_svg_files_hold_only_svg(site, svg, message):
     """Issue 21, cause 7: XHTML elements inside an SVG do what they do in HTML."""
     site.page("assets/images/x.svg", svg)
     assert_one_line_error(site.build(), f"docs/assets/images/x.svg:1: {message}")
+
+
+# Cause 6: mkdocs.yml settings that would reach outside the project.
+@pytest.mark.parametrize(("snippets", "message"), [
+    ("{pymdownx.snippets: {url_download: true}}", "pymdownx.snippets: url_download: true — remove it"),
+    ("{pymdownx.snippets: {check_paths: false}}", "pymdownx.snippets: check_paths: false"),
+    ("{pymdownx.snippets: {base_path: ['/etc']}}", "pymdownx.snippets: base_path '/etc' is outside the project"),
+])
+def test_snippet_settings_cannot_reach_outside_the_project(site, snippets, message):
+    site.markdown_extensions = f"[attr_list, md_in_html, toc, {snippets}]"
+    assert_one_line_error(site.build(), f"mkdocs.yml: markdown_extensions: {message}")

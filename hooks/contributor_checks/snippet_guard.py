@@ -24,6 +24,24 @@ MAX_INCLUDES_PER_PAGE = 50
 MAX_INCLUDED_CHARACTERS = 1_000_000
 
 
+def snippet_settings_problem(settings: dict | None, project: Path) -> str:
+    """What in pymdownx.snippets' settings would let a page include more than the
+    project's own files ("" when nothing): fetching URLs at build time (url_download),
+    unchecked paths, or a base path outside the project."""
+    settings = settings or {}
+    if settings.get("url_download"):
+        return "url_download: true — remove it: a page could make every build fetch any address"
+    if settings.get("check_paths") is False:
+        return "check_paths: false — set it to true, so a missing snippet stops the build"
+    bases = settings.get("base_path") or ["."]
+    root = Path(os.path.realpath(project))
+    for base in [bases] if isinstance(bases, str) else bases:
+        real = Path(os.path.realpath(project / str(base)))
+        if real != root and root not in real.parents:
+            return f"base_path '{base}' is outside the project — keep snippets in docs/_snippets/"
+    return ""
+
+
 class SnippetProblem(Exception):
     """A snippet path that must not be included; ``path`` as written in the page."""
 
