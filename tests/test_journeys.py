@@ -1,0 +1,71 @@
+"""Whole paths through the site, walked in the browser as a reader and a policymaker
+walk them (issue 23). Nothing leaves 127.0.0.1: other hosts are answered by stubs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from test_browser import EXIT_URL, PREVIOUS_SITE, open_context, page_url, site  # noqa: F401 - site is a fixture
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_reader_on_a_phone_follows_evidence_searches_and_leaves(browser, site):  # noqa: F811
+    context, recorder = open_context(browser, "phone")
+    page = context.new_page()
+    page.route(PREVIOUS_SITE, lambda route: route.fulfill(
+        status=200, content_type="text/html",
+        body=f'<!doctype html><title>Before</title><a id="go" href="{page_url(site, "index.html")}">site</a>'))
+    page.goto(PREVIOUS_SITE)
+    page.locator("#go").click()
+    page.wait_for_load_state()
+    # Home → a recommendation, as the home page lists them.
+    page.locator('article a[href$="framework/#no-mandatory-engagement"]').first.click()
+    expect(page).to_have_url(re.compile(r"/framework/#no-mandatory-engagement$"))
+    page.wait_for_load_state()
+    # → its evidence: an in-text citation leads to the reference, which names its source.
+    citations = page.locator('article a[role="doc-biblioref"]')
+    target = next(href for href in (citations.nth(i).get_attribute("href") for i in range(citations.count()))
+                  if page.locator(f'[id="{href[1:]}"] a.reference-url').count())  # one with a web address
+    page.locator(f'article a[role="doc-biblioref"][href="{target}"]').first.click()
+    expect(page).to_have_url(re.compile(re.escape(target) + "$"))
+    reference = page.locator(f'[id="{target[1:]}"]')
+    expect(reference).to_be_in_viewport()
+    source = reference.locator("a.reference-url").first
+    assert source.get_attribute("href").startswith("https://")
+    assert "noreferrer" in source.get_attribute("rel").split()  # the source never learns where the reader came from
+    # Search → a result opens with the words marked.
+    page.locator('label[for="__search"].md-header__button').click()
+    page.keyboard.type("coercive")
+    result = page.locator(".md-search-result__link").first
+    expect(result).to_be_visible()
+    result.click()
+    page.wait_for_load_state()
+    expect(page.locator("article mark").first).to_be_visible()
+    # Exit → Back leaves the site: none of the pages read is on the Back list.
+    page.locator("#quick-exit-button").click()
+    expect(page).to_have_url(EXIT_URL)
+    page.go_back()
+    expect(page).to_have_url(PREVIOUS_SITE)
+    assert [url for url in recorder.third_party() if not url.startswith(PREVIOUS_SITE)] == []
+    context.close()
+
+
+def test_a_policymaker_goes_from_a_paragraph_link_to_the_letter_and_the_brief(browser, site):  # noqa: F811
+    context, recorder = open_context(browser, "desktop")
+    page = context.new_page()
+    page.goto(page_url(site, "barriers/index.html"))
+    page.get_by_role("link", name="¶24").first.click()
+    expect(page).to_have_url(re.compile(r"/letter/#para-24$"))
+    expect(page.locator("#para-24")).to_be_in_viewport()
+    assert "demand reduction" in page.locator("#para-24").inner_text()
+    page.locator('.md-nav--primary a[href$="brief/"]').first.click()
+    expect(page).to_have_url(page_url(site, "brief/index.html"))
+    expect(page.locator("#the-asks")).to_be_visible()
+    assert page.locator(".brief-asks li").count() == 13
+    expect(page.locator("#evidence")).to_contain_text("What the asks rest on")
+    assert recorder.third_party() == []
+    context.close()
