@@ -259,7 +259,9 @@ def _passage_notes(data: LetterData, count: int, file: File, safety: dict[str, A
     notes = {}
     for number, text in data.content_notes.items():
         skip_to, skip_label = (f"#para-{number + 1}", f"Skip to ¶{number + 1}") if number < count else ("", "")
-        notes[number] = content_note_markdown(text, exit_url, safety_link, skip_to, skip_label)
+        # Its own name: a page may hold several notes, and landmarks must be told apart.
+        notes[number] = content_note_markdown(text, exit_url, safety_link, skip_to, skip_label,
+                                              label=f"Content note on ¶{number}")
     return notes
 
 

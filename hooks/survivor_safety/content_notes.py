@@ -19,7 +19,7 @@ SKIP_TO = re.compile(r"^#[A-Za-z][A-Za-z0-9_.\-]*$")
 
 
 def content_note_markdown(note: str, exit_url: str, safety_page: str, skip_to: str = "",
-                          skip_label: str = "") -> str:
+                          skip_label: str = "", label: str = "Content note") -> str:
     """The note as a Markdown block (md_in_html), so MkDocs validates its links.
 
     ``safety_page`` and ``skip_to`` are ordinary Markdown link targets (a relative .md
@@ -37,7 +37,7 @@ def content_note_markdown(note: str, exit_url: str, safety_page: str, skip_to: s
     options.append(f"[Read about staying safe online]({safety_page})")
     items = "\n".join(f"- {option}" for option in options)
     return (
-        '<aside class="content-note" aria-label="Content note" markdown>\n\n'
+        f'<aside class="content-note" aria-label="{escape(label)}" markdown>\n\n'
         f"**Content note:** {_markdown_text(note)}\n\n"
         '<div class="content-note__options" markdown>\n\n'
         f"You can stop reading at any time:\n\n{items}\n\n"
