@@ -39,8 +39,7 @@ def secure_page(html: str, allowed_script_hashes: set[str], site_host: str, path
     tree = parse_document(html)
     violations: list[Violation] = []
     if shape_probe:
-        violations += [Violation(found.problem, found.fix, found.needle)
-                       for found in compare(tree, parse_document(shape_probe), site_host)]
+        violations += compare(tree, parse_document(shape_probe), site_host)
     walked = elements(tree)
     violations += page_violations(tree, allowed_script_hashes, site_host, walked, path, allowed_scripts)
     if skip_to and tree.css_first(f'[id="{skip_to[1:]}"]') is None:

@@ -21,24 +21,16 @@ Plain Python; no MkDocs import.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from survivor_safety.content_allowlist import ID, element_problems, link_text_problems
+from survivor_safety.html_rules import Violation
 from survivor_safety.urls import bidi_control
 
 CONTENT_START = "survivor-safety-content-start"
 CONTENT_END = "survivor-safety-content-end"
 # Attributes whose value is this page's text: they may differ from the probe's.
 TEXT_ATTRIBUTES = frozenset({"content", "title", "aria-label", "alt"})
-
-
-@dataclass(frozen=True)
-class ShapeProblem:
-    problem: str
-    fix: str
-    needle: str
 
 
 def probe_content(content: str) -> str:
@@ -48,10 +40,10 @@ def probe_content(content: str) -> str:
     return f'<span id="{CONTENT_START}"></span>{heading}<span id="{CONTENT_END}"></span>'
 
 
-def compare(page: LexborHTMLParser, probe: LexborHTMLParser, site_host: str) -> list[ShapeProblem]:
+def compare(page: LexborHTMLParser, probe: LexborHTMLParser, site_host: str) -> list[Violation]:
     """Every way the page differs from the probe outside its content, then every content
     element the allowlist refuses. Iterative: no page can exhaust the stack."""
-    problems: list[ShapeProblem] = []
+    problems: list[Violation] = []
     content: list[LexborNode] = []
     content_text: list[str] = []  # text that sits in the content's place outside any element
     stack: list[tuple[LexborNode, LexborNode]] = [(page.root, probe.root)]
@@ -92,26 +84,26 @@ def compare(page: LexborHTMLParser, probe: LexborHTMLParser, site_host: str) -> 
     return found
 
 
-def content_problems(roots: list[LexborNode], site_host: str, theme_ids: frozenset[str]) -> Iterator[ShapeProblem]:
+def content_problems(roots: list[LexborNode], site_host: str, theme_ids: frozenset[str]) -> Iterator[Violation]:
     for root in roots:
         for node in _elements(root):
             attributes = node.attributes
             for problem in element_problems(node.tag, attributes, site_host, theme_ids):
-                yield ShapeProblem(*problem)
+                yield Violation(*problem)
             if node.tag == "a" and attributes.get("href"):
                 for problem in link_text_problems(node.text(deep=True), attributes["href"] or "", site_host):
-                    yield ShapeProblem(*problem)
+                    yield Violation(*problem)
         control = bidi_control(root.text(deep=True))
         if control:
             yield _bidi_problem(control)
 
 
-def _bidi_problem(control: str) -> ShapeProblem:
-    return ShapeProblem(f"the text contains the invisible control character {control}",
+def _bidi_problem(control: str) -> Violation:
+    return Violation(f"the text contains the invisible control character {control}",
                         "delete it: it makes text read differently from how it is stored", "")
 
 
-def _element_difference(real: LexborNode, expected: LexborNode) -> ShapeProblem | None:
+def _element_difference(real: LexborNode, expected: LexborNode) -> Violation | None:
     if real.tag == expected.tag == "-text":
         return None  # this page's text where the theme prints text (a title, a heading)
     if "-text" in (real.tag, expected.tag) and real.tag != expected.tag:
@@ -134,8 +126,8 @@ def _element_difference(real: LexborNode, expected: LexborNode) -> ShapeProblem 
     return None
 
 
-def _moved(node: LexborNode, what: str) -> ShapeProblem:
-    return ShapeProblem(
+def _moved(node: LexborNode, what: str) -> Violation:
+    return Violation(
         f"the page around the content differs from the theme's: <{node.tag}> {what}",
         "a title, heading or front-matter value was read as markup; write titles and headings as plain "
         "text and heading ids as plain names ({ #my-section })", "")
