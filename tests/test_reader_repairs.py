@@ -1,15 +1,12 @@
 """Issue 23's small repairs, read from the built site: "Cite this page" is dated like the
-page, the bibliography exports download, the home page's title is the site's name once,
-and code blocks get a copy button."""
+page, the bibliography exports download, and the home page's title is the site's name once."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from test_browser import open_context, page_url, site  # noqa: F401 - site is a fixture
 
 
 def test_cite_this_page_carries_the_pages_date(built_site):
@@ -46,14 +43,3 @@ def test_the_home_page_title_is_the_site_name_once(built_site):
         "Racial Equity in Anti-Trafficking Work"
     assert LexborHTMLParser(built_site.page("values/index.html")).css_first("title").text() == \
         "Values - Racial Equity in Anti-Trafficking Work"
-
-
-@pytest.mark.browser
-def test_code_blocks_have_a_copy_button(browser, site):  # noqa: F811
-    context, _ = open_context(browser)
-    page = context.new_page()
-    page.goto(page_url(site, "values/index.html"))
-    page.locator(".cite-this-page summary").click()
-    button = page.locator(".cite-this-page pre .md-code__button, .cite-this-page .md-clipboard").first
-    assert button.count() == 1
-    context.close()
