@@ -37,11 +37,15 @@ def test_a_reader_on_a_phone_follows_evidence_searches_and_leaves(browser, site)
     source = reference.locator("a.reference-url").first
     assert source.get_attribute("href").startswith("https://")
     assert "noreferrer" in source.get_attribute("rel").split()  # the source never learns where the reader came from
-    # Search → a result opens with the words marked.
+    # Search → a result opens with the words marked. (First let the page's hashchange
+    # handlers run: Material closes search when the address's #fragment changes.)
+    page.evaluate("() => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 100)))")
     page.locator('label[for="__search"].md-header__button').click()
-    page.keyboard.type("coercive")
-    result = page.locator(".md-search-result__link").first
-    expect(result).to_be_visible()
+    query = page.locator(".md-search__input")
+    expect(query).to_be_visible()
+    query.fill("coercive")
+    result = page.locator(".md-search-result__list .md-search-result__link").first
+    expect(result).to_be_visible(timeout=15_000)  # the index loads when search first opens
     result.click()
     page.wait_for_load_state()
     expect(page.locator("article mark").first).to_be_visible()
