@@ -69,6 +69,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     allowed = [_state.docs_dir / SNIPPETS_FOLDER, *(_state.root / name for name in SNIPPET_FILES)]
     config.markdown_extensions.append(SnippetGuard(allowed, _snippet_error))
     _install_annotations()
+    _forget_messages_of_earlier_builds()
     return config
 
 
@@ -178,6 +179,17 @@ def _snippet_error(problem: SnippetProblem) -> PluginError:
     position = source.find(problem.path)
     line = source.count("\n", 0, position) + 1 if position >= 0 else 1
     return PluginError(f"{shown_path(page.file.abs_src_path, state.root)}:{line}: {problem}")
+
+
+def _forget_messages_of_earlier_builds() -> None:
+    """MkDocs drops a message its build logger has printed before (its DuplicateFilter,
+    kept for the whole process). Under `mkdocs serve` that hid the same error on the
+    second failed rebuild: only "Aborted with a BuildError!" was left. Each build starts
+    with a clean memory, so every rebuild prints its own messages in full."""
+    for log_filter in logging.getLogger("mkdocs.commands.build").filters:
+        seen = getattr(log_filter, "msgs", None)
+        if isinstance(seen, set):
+            seen.clear()
 
 
 def _install_annotations() -> None:
