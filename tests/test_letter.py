@@ -294,3 +294,29 @@ def test_a_page_that_presents_a_noted_paragraph_without_a_note_stops_the_build(l
     letter_site.letter_data += "content_notes:\n  2: 'The next paragraph discusses policing.'\n"
     assert_one_line_error(letter_site.build(), "docs/topic.md:8: this page presents ¶2, which has a content note "
                                                "(docs/_data/letter.yaml) — add a content_note to the front matter")
+
+
+def test_a_passage_note_is_inert_text(letter_site):
+    """content_notes is contributor data: markup in it is shown as text, never applied."""
+    letter_site.letter_data += ("content_notes:\n  2: \"<script>alert(1)</script> [x](javascript:alert(2)) "
+                                "![t](https://elsewhere.example/t.png) {onclick=alert(3)}\"\n")
+    letter_site.page("topic.md", "---\ntitle: Topic\ndescription: A topic.\ncontent_note: Discusses policing.\n---\n\n"
+                                 "# Topic\n\nFrom the letter: [¶2](letter.md#para-2)\n\n## Detail\n\n"
+                                 "From the letter: [¶2–3](letter.md#para-2)\n\nText.\n")
+    result = letter_site.build()
+    assert result.returncode == 0, result.output
+    tree = LexborHTMLParser(result.page("letter/index.html"))
+    note = tree.css_first('aside[aria-label="Content note on ¶2"]')
+    assert "<script>alert(1)</script> [x](javascript:alert(2))" in note.text(deep=True)
+    assert note.css("script, img") == [] and not any(
+        name.startswith("on") for node in note.traverse() for name in node.attributes)
+
+
+@pytest.mark.parametrize(("notes", "message"), [
+    ("content_notes:\n  99: Out of range.\n", "docs/_data/letter.yaml:6: content_notes: '99' is not a paragraph"),
+    ("content_notes:\n  2: ''\n", "docs/_data/letter.yaml:6: content_notes.2: must be text"),
+    ("content_notes: [a, b]\n", "docs/_data/letter.yaml:6: content_notes must be 'number: text' lines"),
+])
+def test_malformed_passage_notes_are_one_line(letter_site, notes, message):
+    letter_site.letter_data += notes
+    assert_one_line_error(letter_site.build(), message)

@@ -226,3 +226,14 @@ def test_svg_files_hold_only_svg(site, svg, message):
 def test_snippet_settings_cannot_reach_outside_the_project(site, snippets, message):
     site.markdown_extensions = f"[attr_list, md_in_html, toc, {snippets}]"
     assert_one_line_error(site.build(), f"mkdocs.yml: markdown_extensions: {message}")
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_front_matter_text_with_a_bidi_control_is_refused_where_written(site, field):
+    """A case of cause 9 the issue did not list: the theme prints front-matter text in
+    <title>, the navigation and link previews, outside the content (the home page has no
+    "Cite this page" that would repeat it there)."""
+    site.page("index.md", GOOD_PAGE.replace(f"{field}: ", f"{field}: Safe \u202egnp.exe "))
+    line = 2 if field == "title" else 3
+    assert_one_line_error(site.build(), f"docs/index.md:{line}: '{field}' contains the invisible control character "
+                                        "RIGHT-TO-LEFT OVERRIDE")

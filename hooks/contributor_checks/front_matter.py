@@ -17,6 +17,7 @@ from markupsafe import escape
 
 from citations.yaml_strings import LineDict, error_fix, error_line, error_reason, load_strings
 from survivor_safety.content_notes import SKIP_TO
+from survivor_safety.urls import bidi_control
 
 OPENING = re.compile(r"\A---[ \t]*\r?\n")
 CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -90,10 +91,24 @@ def validate_front_matter(data: LineDict | dict) -> list[Finding]:
         if key not in FIELDS:
             findings.append(Finding(line_of(key), f"unknown front matter field '{key}'", _suggestion(str(key))))
             continue
-        problem = _check_field(key, value)
+        problem = _check_field(key, value) or _hidden_characters(key, value)
         if problem:
             findings.append(Finding(line_of(key), *problem))
     return findings
+
+
+def _hidden_characters(key: str, value: Any) -> tuple[str, str] | None:
+    """Bidirectional controls in any text of the field: the theme prints titles and
+    descriptions outside the content (<title>, navigation, link previews), where no
+    check of the content sees them, and they make text read otherwise than it is stored."""
+    texts = [value] if isinstance(value, str) else list(value.values()) if isinstance(value, dict) else \
+        value if isinstance(value, list) else []
+    for text in texts:
+        control = bidi_control(text) if isinstance(text, str) else ""
+        if control:
+            return (f"'{key}' contains the invisible control character {control}",
+                    "delete it: it makes text read differently from how it is stored")
+    return None
 
 
 def missing_description(data: dict) -> bool:
