@@ -68,7 +68,7 @@ def _repository_settings(raw: dict[str, Any]) -> dict[str, str]:
         try:
             url = rebuilt_https_url(url, "extra.repository.url")  # written back from its parse, never copied
         except ValueError as error:
-            raise PluginError(f"mkdocs.yml: {str(error).replace(' is not https', ' is not an https address')} — write the repository's address, e.g. "
+            raise PluginError(f"mkdocs.yml: {error} — write the repository's address, e.g. "
                               "https://github.com/OWNER/REPO, or leave it empty") from None
     return {"url": url, "branch": str(raw.get("branch") or "main"), "docs_path": str(raw.get("docs_path") or "docs/")}
 

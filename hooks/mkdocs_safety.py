@@ -262,11 +262,13 @@ def _check_exit_destination(url: str | None, site_url: str | None) -> str:
             "mkdocs.yml: extra.survivor_safety.quick_exit_url is not set — set it to a neutral, "
             "non-personalised https page such as a weather site"
         )
+    if read_url(url).scheme != "https":
+        raise PluginError(f"mkdocs.yml: extra.survivor_safety.quick_exit_url '{url}' is not https — "
+                          "use an https address, so the exit cannot be intercepted or downgraded")
     try:
         rebuilt = rebuilt_https_url(url, "extra.survivor_safety.quick_exit_url")
     except ValueError as error:
-        raise PluginError(f"mkdocs.yml: {error} — use an https address, so the exit cannot be intercepted or "
-                          "downgraded") from None
+        raise PluginError(f"mkdocs.yml: {error} — use a plain https address such as https://www.weather.gov/") from None
     if site_url and read_url(site_url).host == read_url(rebuilt).host:
         raise PluginError(f"mkdocs.yml: extra.survivor_safety.quick_exit_url '{url}' is on this site — "
                           "the quick exit must leave the site")

@@ -9,12 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import site_pages
+from survivor_safety.verify import SITE_SCRIPTS  # the site's own scripts, as the verifier allows them
 from test_browser import EXIT_URL, open_context, page_url, site  # noqa: F401 - site is a fixture
 
 pytestmark = pytest.mark.browser
 
-SITE_SCRIPTS = {"assets/javascripts/palette-storage.js", "assets/javascripts/search-on-demand.js",
-                "assets/javascripts/quick-exit.js"}
 
 
 def pytest_generate_tests(metafunc):

@@ -1,4 +1,4 @@
-"""The two checks of every page, each a plain function of strings: it parses the HTML
+"""The check of every finished page, a plain function of strings: it parses the HTML
 once and returns what it found, so it runs the same in this process or in a worker
 process beside the build (``worker_process``).
 

@@ -87,8 +87,7 @@ def rebuilt_https_url(value: str, setting: str) -> str:
     except ValueError:
         raise ValueError(f"{setting} '{value}' is not an https address") from None
     if parsed.protocol != "https:" or not parsed.hostname:
-        raise ValueError(f"{setting} '{value}' is not https" if parsed.protocol != "https:" else
-                         f"{setting} '{value}' is not an https address")
+        raise ValueError(f"{setting} '{value}' is not an https address")
     if parsed.username or parsed.password:
         raise ValueError(f"{setting} '{value}' carries a user name or password — remove them")
     return parsed.href
