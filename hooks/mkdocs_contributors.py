@@ -8,6 +8,8 @@
   links, no replacing the theme's files). Errors stop the build with one line each;
   pages without a description and unattributed quotations are warnings.
 - ``on_page_markdown``: the templates get front matter typed by the schema and escaped.
+- ``on_serve``: under `mkdocs serve`, a failed rebuild is shown in the browser with its
+  messages, and the page reloads once a build passes (``failed_build_page.py``).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from contributor_checks.content_safety import check_content
+from contributor_checks.failed_build_page import FailedBuildPage
 from contributor_checks.front_matter import FrontMatterError, missing_description, read_front_matter, \
     typed_front_matter, validate_front_matter
 from contributor_checks.input_paths import name_problems, static_file_problems, symlink_problems
@@ -30,6 +34,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
@@ -71,6 +76,24 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _install_annotations()
     _forget_messages_of_earlier_builds()
     return config
+
+
+def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+    """A failed rebuild no longer leaves the browser waiting: it shows the messages."""
+    failures = FailedBuildPage(server.get_app(), logging.getLogger("mkdocs"), config.site_name)
+    rebuild = server.builder
+
+    def rebuild_showing_failures() -> None:
+        error = failures.build(rebuild)
+        if error is not None:
+            if isinstance(error, SystemExit):
+                print(error, file=sys.stderr)  # what MkDocs prints: "Aborted with a BuildError!"
+            logging.getLogger("mkdocs.commands.serve").error(
+                "The browser shows these messages until the site builds again: fix and save.")
+
+    server.builder = rebuild_showing_failures
+    server.set_app(failures)
+    return server
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:

@@ -1,5 +1,5 @@
-"""Whole paths through the site, walked in the browser as a reader and a policymaker
-walk them (issue 23). Nothing leaves 127.0.0.1: other hosts are answered by stubs."""
+"""Whole paths through the site, walked in the browser as a reader, a policymaker and a
+contributor walk them (issue 23). Nothing leaves 127.0.0.1: other hosts are answered by stubs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from conftest import MINIMAL_BIBLIOGRAPHY
 from test_browser import EXIT_URL, PREVIOUS_SITE, open_context, page_url, site  # noqa: F401 - site is a fixture
+from test_hostile_input import hostile_site
+from test_serve import serving
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +76,56 @@ def test_a_policymaker_goes_from_a_paragraph_link_to_the_letter_and_the_brief(br
     expect(page.locator("#evidence")).to_contain_text("What the asks rest on")
     assert recorder.third_party() == []
     context.close()
+
+
+NEW_SOURCE = """\
+- id: nsn-survivor-leadership-2022
+  type: webpage
+  title: "Survivor leadership"
+  author:
+    - literal: National Survivor Network
+  issued: "2022-03"
+  URL: https://example.org/survivor-leadership
+  custom:
+    confidence: likely
+"""
+NEW_PAGE = """\
+---
+title: Survivor leadership
+description: How survivors lead the work.
+---
+
+# Survivor leadership
+
+Survivors lead [@{key}].
+"""
+
+
+def test_a_contributor_adds_a_page_and_a_source_and_sees_a_mistake_in_the_browser_until_fixed(browser, tmp_path):
+    site = hostile_site(tmp_path / "project")
+    with serving(site, tmp_path / "serve.log") as address:
+        context, recorder = open_context(browser, "desktop")
+        page = context.new_page()
+        # A source added to the bibliography, then a page that cites it.
+        site.bibliography(MINIMAL_BIBLIOGRAPHY + NEW_SOURCE)
+        site.page("survivor-leadership.md", NEW_PAGE.format(key="nsn-survivor-leadership-2022"))
+        new_page = f"{address}/survivor-leadership/"
+        for _ in range(60):
+            if page.goto(new_page).status == 200:
+                break
+            page.wait_for_timeout(500)
+        citation = page.locator('article a[role="doc-biblioref"]')
+        expect(citation).to_contain_text("National Survivor Network")
+        # A typo in the key: the open page reloads by itself and shows the message.
+        site.page("survivor-leadership.md", NEW_PAGE.format(key="nsn-survivor-leadrship-2022"))
+        messages = page.locator("#build-messages")
+        expect(messages).to_contain_text("docs/survivor-leadership.md:8: unknown citation key "
+                                         "'nsn-survivor-leadrship-2022' — did you mean "
+                                         "'nsn-survivor-leadership-2022'?", timeout=60_000)
+        expect(page).to_have_title(re.compile("^The site did not build"))
+        # The fix, saved: the page comes back without the contributor touching the browser.
+        site.page("survivor-leadership.md", NEW_PAGE.format(key="nsn-survivor-leadership-2022"))
+        expect(citation).to_contain_text("National Survivor Network", timeout=60_000)
+        expect(page).to_have_url(new_page)
+        assert recorder.third_party() == []
+        context.close()
