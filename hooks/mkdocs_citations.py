@@ -52,8 +52,9 @@ from citations.syntax import Cluster
 from extra_settings import load_extra_settings, shown_file, shown_path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from contributor_log import contributor_log
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import CombinedEvent, event_priority, get_plugin_logger
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import meta as front_matter
 
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-log = get_plugin_logger(__name__)
+log = contributor_log(__file__)
 
 SOURCES_MARKER = re.compile(r"<!-- citations:sources-list.*?-->", re.DOTALL)
 # Exports Pandoc writes (file name -> writer); CSL-JSON and RIS are written here.

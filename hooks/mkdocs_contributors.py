@@ -29,8 +29,9 @@ from contributor_checks.front_matter import FrontMatterError, missing_descriptio
 from contributor_checks.input_paths import name_problems, static_file_problems, symlink_problems
 from contributor_checks.snippet_guard import SnippetGuard, SnippetProblem, snippet_settings_problem
 from extra_settings import shown_path
+from contributor_log import contributor_log
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import event_priority
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
-log = get_plugin_logger(__name__)
+log = contributor_log(__file__)
 
 SNIPPETS_FOLDER = "_snippets"            # inside docs_dir
 SNIPPET_FILES = ("CONTRIBUTING.md",)     # single files beside mkdocs.yml that pages may include

@@ -41,8 +41,9 @@ import built_pages
 from extra_settings import load_extra_settings, shown_file
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from contributor_log import contributor_log
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.plugins import event_priority
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
 
-log = get_plugin_logger(__name__)
+log = contributor_log(__file__)
 
 
 class SafetyConfig(base.Config):

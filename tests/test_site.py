@@ -130,18 +130,25 @@ def test_content_note_only_where_the_front_matter_or_a_noted_passage_sets_one(bu
 @pytest.mark.parametrize(
     ("link", "message"),
     [
-        ("[broken](no-such-page.md)", "contains a link 'no-such-page.md', but the target is not found"),
-        ("[broken](framework.md#no-such-anchor)",
-         "contains a link 'framework.md#no-such-anchor', but the doc 'framework.md' does not contain an anchor '#no-such-anchor'"),
-        ("[broken](#nowhere)", "contains a link '#nowhere', but there is no such anchor on this page"),
+        ("[broken](no-such-page.md)", "link 'no-such-page.md': no page or file 'no-such-page.md' in docs/ — "
+                                      "fix the path, or add the page or file to docs/"),
+        ("[broken](framwork.md)", "link 'framwork.md': no page or file 'framwork.md' in docs/ — "
+                                  "did you mean 'framework.md'?"),
+        ("[broken](framework.md#no-mandatory-engagment)",
+         "link 'framework.md#no-mandatory-engagment': 'framework.md' has no heading or anchor "
+         "'#no-mandatory-engagment' — did you mean 'framework.md#no-mandatory-engagement'?"),
+        ("[broken](#nowhere)", "link '#nowhere': 'values.md' has no heading or anchor '#nowhere' — use an id that "
+                               "exists there (hover a heading and copy its ¶ link)"),
     ],
 )
 def test_broken_internal_link_or_anchor_fails_the_strict_build(site_copy, link, message):
     page = site_copy / "docs" / "values.md"
-    page.write_text(page.read_text(encoding="utf-8") + f"\nSee {link}.\n", encoding="utf-8")
+    text = page.read_text(encoding="utf-8") + f"\nSee {link}.\n"
+    page.write_text(text, encoding="utf-8")
     result = run_mkdocs_build(site_copy / "mkdocs.yml", site_copy / "site")
     assert result.returncode == 1
-    assert message in result.output
+    assert f"docs/values.md:{text.count(chr(10))}: {message}" in result.output  # in our words, on its line
+    assert "Doc file" not in result.output  # MkDocs' own message is not repeated
     assert "Aborted with 1 warnings in strict mode!" in result.output
 
 
