@@ -7,7 +7,7 @@ import markdown
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import ROOT, assert_linear_time, assert_one_line_error
+from conftest import ROOT, assert_linear_work, assert_one_line_error
 from letter.coverage import covered_paragraphs, paragraph_links, sections, uncovered_sections
 from letter.paragraphs import read_letter, split_paragraphs
 from letter.render import escape_markdown, letter_markdown
@@ -263,12 +263,12 @@ def test_a_source_note_is_held_to_the_page_rules(letter_site):
 
 
 @pytest.mark.parametrize("unit", ["[¶1](", "](", "](a#para-", "[¶1–", "## ", "```\n"])
-def test_paragraph_links_are_found_in_linear_time(unit):
+def test_paragraph_links_are_found_with_linear_work(unit):
     def check(text: str) -> None:
         links, _ = paragraph_links(text, "page.md", "letter.md", 48)
         uncovered_sections(text, links)
 
-    assert_linear_time(check, unit)
+    assert_linear_work(check, unit)
 
 
 # Content notes declared on the passage they cover (issue 23)
