@@ -29,7 +29,7 @@ from survivor_safety.html_rules import inline_scripts, script_hash, site_path
 from survivor_safety.urls import read_url
 
 SITE_SCRIPTS = frozenset({"assets/javascripts/palette-storage.js", "assets/javascripts/search-on-demand.js",
-                          "assets/javascripts/quick-exit.js"})
+                          "assets/javascripts/code-copy.js", "assets/javascripts/quick-exit.js"})
 MATERIAL_BUNDLE = re.compile(r"^assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js$")
 REQUIRED_DIRECTIVES = {"default-src": "'self'", "object-src": "'none'", "base-uri": "'self'",
                        "form-action": "'none'", "style-src": "'self'"}
