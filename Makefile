@@ -51,13 +51,16 @@ pdf: $(VENV)/.test-deps browser-deps
 
 # The built site is verified by the standalone checker whatever mkdocs.yml says
 # (hooks/survivor_safety/verify.py); then every test runs.
+# The tests read that same build (TEST_SITE_DIR, TEST_SITE_LOG) and run on every core
+# (pytest-xdist); each worker drives one browser.
 test: $(VENV)/.test-deps browser-deps
-	$(BIN)/mkdocs build --strict --quiet
+	@mkdir -p build
+	$(BIN)/mkdocs build --strict > build/site-build.log 2>&1 || { cat build/site-build.log; exit 1; }
 	PYTHONPATH=hooks $(BIN)/python -m survivor_safety site --config mkdocs.yml
-	$(BIN)/python -m pytest
+	TEST_SITE_DIR="$(CURDIR)/site" TEST_SITE_LOG="$(CURDIR)/build/site-build.log" $(BIN)/python -m pytest -n auto
 
 test-fast: $(VENV)/.test-deps
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -n auto -m "not browser"
 
 # The standalone safety check of the built site in site/.
 verify-site: $(BIN)/mkdocs

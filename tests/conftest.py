@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -48,10 +50,29 @@ def run_mkdocs_build(config_file: Path, site_dir: Path, *extra: str, env: dict |
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> BuildResult:
-    """One strict build of the real site, shared by every test that reads its output."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = run_mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+def built_site(tmp_path_factory, worker_id) -> BuildResult:
+    """One strict build of the real site for the whole run, read by every test of its output.
+
+    `make test` builds the site just before pytest and names it, and that build's log,
+    in TEST_SITE_DIR and TEST_SITE_LOG: that build is the one read. Otherwise the first
+    pytest-xdist worker builds it, under a lock, and the others read the same one.
+    """
+    given, log = os.environ.get("TEST_SITE_DIR"), os.environ.get("TEST_SITE_LOG")
+    if given:
+        assert log, "TEST_SITE_DIR needs TEST_SITE_LOG, the output of the strict build that made it"
+        return BuildResult(0, Path(log).read_text(encoding="utf-8"), Path(given))
+    if worker_id == "master":  # not distributed: this run's own folder
+        result = run_mkdocs_build(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site"))
+    else:  # the folder all workers of this run share
+        shared = tmp_path_factory.getbasetemp().parent
+        with (shared / "built-site.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            record = shared / "built-site.json"
+            if not record.exists():
+                built = run_mkdocs_build(ROOT / "mkdocs.yml", shared / "built-site")
+                record.write_text(json.dumps([built.returncode, built.output]), encoding="utf-8")
+            returncode, output = json.loads(record.read_text(encoding="utf-8"))
+        result = BuildResult(returncode, output, shared / "built-site")
     assert result.returncode == 0, result.output
     return result
 
@@ -149,12 +170,13 @@ def fixture_site(tmp_path) -> FixtureSite:
 
 @pytest.fixture
 def site_copy(tmp_path):
-    """A copy of the whole project, to change or break on purpose."""
+    """A copy of the whole project, to change or break on purpose (without what git
+    ignores: the environment, built output such as build/ and site/, caches)."""
     import shutil
 
     copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", ".git", ".cache", "test-artifacts",
-                                                               "node_modules"))
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", "build", ".git", ".cache",
+                                                               "test-artifacts", "node_modules", "__pycache__"))
     return copy
 
 
