@@ -32,6 +32,7 @@ class LoopbackServer:
         self.user_agents: set[str] = set()
         self.in_flight = 0
         self.max_in_flight = 0
+        self.served: list[tuple[float, float]] = []  # when each request was being answered (start, end)
         self._lock = threading.Lock()
         server = self
 
@@ -79,6 +80,26 @@ class LoopbackServer:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             seen = self.count(path)
+        started = time.monotonic()
+        answered = False
+
+        def answering() -> None:
+            # A request is in flight until its answer starts: the client can send the next
+            # one as soon as it has the answer, possibly before this thread has finished.
+            nonlocal answered
+            if not answered:
+                answered = True
+                with self._lock:
+                    self.in_flight -= 1
+                    self.served.append((started, time.monotonic()))
+
+        send_response = handler.send_response
+
+        def send_response_once_answering(*args, **kwargs):
+            answering()
+            return send_response(*args, **kwargs)
+
+        handler.send_response = send_response_once_answering
         try:
             if self.latency:
                 time.sleep(self.latency)
@@ -86,8 +107,7 @@ class LoopbackServer:
         except (BrokenPipeError, ConnectionResetError):
             pass
         finally:
-            with self._lock:
-                self.in_flight -= 1
+            answering()
 
     def _route(self, h: BaseHTTPRequestHandler, method: str, path: str, seen: int) -> None:
         if path.startswith("/redirect-to/"):

@@ -158,7 +158,7 @@ def test_retry_after_is_capped(fresh):
     start = time.monotonic()
     result, _ = check(server.url("/always429/3600"), retries=2, retry_after_cap=0.2)
     assert result.verdict == "unverifiable" and result.detail == "rate limited (429) after 3 attempts"
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < 60  # a bound, not a measure: uncapped, the waits would be 7,200 s
 
 
 def test_always_429_host_does_not_stall_the_run(fresh):
@@ -169,8 +169,8 @@ def test_always_429_host_does_not_stall_the_run(fresh):
     results = run_sync(checker.check_all(urls))
     elapsed = time.monotonic() - start
     assert {r.verdict for r in results.values()} == {"unverifiable"}
-    assert elapsed < 5, f"took {elapsed:.1f} s despite a 2 s waiting budget"
-    assert server.total() < 6 * 11
+    assert server.total() < 6 * 11  # the budget ended the retries: not every URL tried 11 times
+    assert elapsed < 9, f"took {elapsed:.1f} s despite a 2 s waiting budget"  # without it: 10 s or more
 
 
 def test_retry_after_parsing():
@@ -183,12 +183,10 @@ def test_retry_after_parsing():
 
 def test_timeout_is_retried_then_broken(fresh):
     server = fresh()
-    start = time.monotonic()
     result, _ = check(server.url("/slow"), read_timeout=0.3, retries=1)
     assert result.verdict == "broken"
     assert result.detail.startswith("timed out") and result.detail.endswith("after 2 attempts")
-    assert server.count("/slow") == 2
-    assert time.monotonic() - start < 2
+    assert server.count("/slow") == 2  # (the server answers after 2 s: "timed out" shows the 0.3 s limit held)
 
 
 def test_connection_reset_is_retried_then_broken(fresh):
@@ -248,18 +246,15 @@ def test_fragments_share_one_get(fresh):
 
 def test_endless_body_stops_at_the_cap(fresh):
     server = fresh()
-    start = time.monotonic()
     result, _ = check(server.url("/endless"), fragments=["never"], max_body_bytes=200_000)
-    assert time.monotonic() - start < 3
-    assert result.verdict == "ok" and result.fragments_missing == ["never"]
+    assert result.verdict == "ok" and result.fragments_missing == ["never"]  # it stopped: the body never ends
 
 
 def test_endless_body_without_fragment_is_not_read(fresh):
     server = fresh()
-    start = time.monotonic()
     result, _ = check(server.url("/endless"))
-    assert result.verdict == "ok" and time.monotonic() - start < 1
-    assert server.requests == {("HEAD", "/endless"): 1}
+    assert result.verdict == "ok"
+    assert server.requests == {("HEAD", "/endless"): 1}  # no GET: the endless body was never asked for
 
 
 def test_fragment_on_a_non_html_page_is_not_judged(host_a):
@@ -275,13 +270,15 @@ def test_per_host_limit_measured_on_the_server(fresh):
     servers = [fresh(f"127.0.0.{n}", latency=0.15) for n in (3, 4, 5)]
     urls = {server.url(f"/ok/{i}"): set() for server in servers for i in range(12)}
     checker = ExternalChecker(settings(per_host=2, concurrency=32))
-    start = time.monotonic()
     results = run_sync(checker.check_all(urls))
-    elapsed = time.monotonic() - start
     assert all(r.verdict == "ok" for r in results.values())
     assert [server.max_in_flight for server in servers] == [2, 2, 2]
     assert all(server.total() == 12 for server in servers)  # one request per unique URL
-    assert elapsed < 12 * 0.15  # hosts were checked side by side, not one after another
+    # Hosts were checked side by side, not one after another: some request to each host
+    # was being answered while one to another host was (an order of events, not a speed).
+    for one, other in ((0, 1), (1, 2), (0, 2)):
+        assert any(a_start < b_end and b_start < a_end for a_start, a_end in servers[one].served
+                   for b_start, b_end in servers[other].served), (one, other)
 
 
 def test_one_request_per_unique_url(fresh):
@@ -299,10 +296,8 @@ def test_one_request_per_unique_url(fresh):
 def test_deadline_ends_the_run(fresh):
     server = fresh()
     checker = ExternalChecker(settings(deadline=0.5, read_timeout=5, request_timeout=10))
-    start = time.monotonic()
     results = run_sync(checker.check_all({server.url("/slow"): set()}))
-    assert time.monotonic() - start < 1.5
-    (result,) = results.values()
+    (result,) = results.values()  # (the server answers in 2 s, within the read timeout: only the deadline stops it)
     assert (result.verdict, result.detail) == ("unverifiable", "not checked within the 0.5 s deadline")
 
 

@@ -79,7 +79,7 @@ def test_closing_with_checks_waiting_stops_the_worker_at_once():
     checks.submit(lambda _: None, time.sleep, 30)
     started = time.monotonic()
     checks.close()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # a bound that holds on a loaded machine: waiting would take 30 s
     assert multiprocessing.active_children() == []
 
 
