@@ -1,7 +1,7 @@
 """Real-browser tests (Playwright driving Debian's Chromium) of every built page.
 
-Privacy, CSP, console errors and WCAG 2.2 AA (axe) on every page, in both palettes, at
-phone and desktop width; then the quick exit, content notes, search, storage and print.
+Privacy, CSP, console errors, WCAG 2.2 AA (axe), the site's scripts and the quick exit on
+every page, in both palettes, at every width; then content notes, search, storage and print.
 Nothing leaves 127.0.0.1: other hosts do not resolve, and every request to them is
 aborted (the quick-exit destination is answered by a local stub).
 """
@@ -94,10 +94,17 @@ SCREENSHOT_PAGES = {"index.html", "diversion-courts/index.html", "sources/index.
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("path", site_pages())
-def test_page_is_private_csp_clean_and_accessible(browser, site, path, viewport):
+def test_page_is_private_csp_clean_accessible_and_exits(browser, site, built_site, path, viewport):
+    """Every page read from docs/ (new pages included), at every width, in both palettes:
+    nothing from another host, no refused script, no console error, no sideways scroll,
+    the exit button on top and WCAG 2.2 AA (axe); only the site's own scripts load, and a
+    click and Shift×3 each reach the exit's destination (issue 21)."""
+    assert (built_site.site_dir / path).exists(), f"{path} was not built"
     for scheme in ("light", "dark"):
         where = f"{path} at {viewport}, {scheme}"
         context, recorder = open_context(browser, viewport, scheme)
+        scripts: list[str] = []
+        context.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
         page = context.new_page()
         # The first load waits until the network has been idle for 0.5 s, so a late request
         # to another host is caught too; the second loads the same files.
@@ -116,7 +123,29 @@ def test_page_is_private_csp_clean_and_accessible(browser, site, path, viewport)
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             name = (path.removesuffix("index.html").strip("/") or "home") + f"-{viewport}.png"
             page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        if scheme == "light":
+            assert_only_the_sites_scripts_ran(page, scripts, site.url, where)
+            assert_the_exit_leaves_by_click_and_by_shift(page, page_url(site, path))
+        assert recorder.third_party() == [], where
         context.close()
+
+
+def assert_only_the_sites_scripts_ran(page, scripts: list[str], site_url: str, where: str) -> None:
+    from survivor_safety.verify import SITE_SCRIPTS  # the site's own scripts, as the verifier allows them
+
+    loaded = {url.removeprefix(site_url + "/").split("?")[0] for url in scripts}
+    bundles = {path for path in loaded if path.startswith("assets/javascripts/bundle.")}
+    assert loaded - bundles <= SITE_SCRIPTS and len(bundles) == 1, (where, loaded)
+    assert page.evaluate("window.__csp") == [], where  # no inline script was refused, so none but the theme's ran
+
+
+def assert_the_exit_leaves_by_click_and_by_shift(page, url: str) -> None:
+    page.locator("#quick-exit-button").click()
+    expect(page).to_have_url(EXIT_URL)
+    page.goto(url, wait_until="load")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    expect(page).to_have_url(EXIT_URL)
 
 
 def assert_exit_button_visible_and_on_top(page, where: str) -> None:
