@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from citations.bibliography import Bibliography, BibliographyError, load_bibliography, suggest_key
+from citations.bibliography import KEY_PATTERN, Bibliography, BibliographyError, load_bibliographies, \
+    suggest_key
 from citations.engine import DEFAULT_STYLE, Engine, EngineError, Formatted, default_cache_dir
 from citations.exports import bibtex_exports, engine_items, to_csl_json, to_ris
 from citations.render import (
@@ -73,10 +74,30 @@ PANDOC_EXPORTS = {"bibliography.bib": "bibtex", "bibliography-biblatex.bib": "bi
 CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
 
 
+class _OneOrMoreFiles(c.BaseConfigOption[list]):
+    """A file, or a list of files (the site's own YAML beside a reference manager's
+    export, say), each relative to mkdocs.yml and existing."""
+
+    def pre_validation(self, config: base.Config, key_name: str) -> None:
+        self.config_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+
+    def run_validation(self, value: object) -> list[str]:
+        files = [value] if isinstance(value, str) else value
+        if not isinstance(files, list) or not files or not all(isinstance(name, str) and name for name in files):
+            raise base.ValidationError("expected a file name or a list of file names")
+        found = []
+        for name in files:
+            path = self.config_dir / name
+            if not path.is_file():
+                raise base.ValidationError(f"the file '{name}' does not exist")
+            found.append(str(path))
+        return found
+
+
 class CitationsConfig(base.Config):
     """Settings under ``extra.citations`` in mkdocs.yml."""
 
-    bibliography = c.File(exists=True)
+    bibliography = _OneOrMoreFiles()
     sources_page = c.Type(str, default="sources.md")
     # Any in-text CSL style, relative to mkdocs.yml; APA 7 (hooks/citations/styles/) if unset.
     style = c.Optional(c.File(exists=True))
@@ -120,11 +141,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Validate settings, load the bibliography and check the style, once per build."""
     global _state
     settings = load_extra_settings(config, "citations", CitationsConfig,
-                                   "set it to the CSL-YAML file, e.g. 'bibliography: docs/_data/bibliography.yaml'")
+                                   "set it to the bibliography file, or a list of files (CSL-YAML, CSL-JSON or BibTeX), "
+                                   "e.g. 'bibliography: [docs/_data/bibliography.yaml, docs/_data/zotero.json]'")
     config_dir = Path(config.config_file_path).parent
-    shown = shown_path(settings.bibliography, config_dir)
     try:
-        bibliography = load_bibliography(settings.bibliography, display_path=shown)
+        bibliography = load_bibliographies([(path, shown_path(path, config_dir)) for path in settings.bibliography])
     except BibliographyError as error:
         raise PluginError(str(error)) from None
     style = Path(settings.style) if settings.style else DEFAULT_STYLE
@@ -147,9 +168,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for key in state.bibliography.keys():
         if key not in state.cited:
             log.warning(
-                "%s: entry '%s' is not cited on any page — cite it with [@%s], or remove it "
+                "%s: entry '%s' is not cited on any page — cite it with %s, or remove it "
                 "(it is listed under Further reading until then)",
-                _bibliography_path(state), key, key,
+                state.bibliography.where(key), key, _citation_of(key),
             )
     state.read_pages = {uri: place_citations(source, state.clusters[uri]) for uri, (_, source) in state.pages.items()}
     files.append(File.generated(config, "bibliography.json", content=to_csl_json(state.bibliography)))
@@ -265,8 +286,12 @@ def _find_clusters(file: File, source: str, state: _BuildState) -> list[Cluster]
         return page_clusters(source, state.bibliography)
     except UnknownKeyError as error:
         suggestion = suggest_key(error.key, state.bibliography)
-        fix = f"did you mean '{suggestion}'?" if suggestion else (
-            f"add an entry with id '{error.key}' to {_bibliography_path(state)}")
+        if suggestion is None:
+            fix = f"add an entry with id '{error.key}' to {_bibliography_path(state)}"
+        elif KEY_PATTERN.match(suggestion):
+            fix = f"did you mean '{suggestion}'?"
+        else:  # Pandoc reads such a key only in braces
+            fix = f"did you mean '{suggestion}'? Cite it in braces: {_citation_of(suggestion)}"
         raise PluginError(f"{shown_file(file, state.config_dir)}:{error.line}: unknown citation key "
                           f"'{error.key}' — {fix}") from None
 
@@ -316,8 +341,9 @@ def _engine_message(error: EngineError, state: _BuildState) -> str:
         for cluster in state.clusters[uri]:
             if error.cluster and cluster.engine_text == error.cluster:
                 return f"{shown_file(file, state.config_dir)}:{cluster.line}: {error.problem} in '{cluster.text}' — {error.fix}"
-    entry = f"entry '{error.key}': " if error.key in state.bibliography else ""
-    return f"{_bibliography_path(state)}: {entry}{error}"
+    if error.key in state.bibliography:
+        return f"{state.bibliography.where(error.key)}: entry '{error.key}': {error}"
+    return f"{_bibliography_path(state)}: {error}"
 
 
 def _placed_page(markdown: str, page: Page, state: _BuildState) -> PlacedPage:
@@ -396,7 +422,13 @@ def _cite_this_page(page: Page, config: MkDocsConfig) -> str:
 
 
 def _bibliography_path(state: _BuildState) -> str:
-    return shown_path(state.settings.bibliography, state.config_dir)
+    """The first bibliography file: where a new entry goes."""
+    return state.bibliography.path
+
+
+def _citation_of(key: str) -> str:
+    """How a page cites ``key``: [@key], or [@{key}] when the key is not a plain one."""
+    return f"[@{key}]" if KEY_PATTERN.match(key) else f"[@{{{key}}}]"
 
 
 def _require_state() -> _BuildState:

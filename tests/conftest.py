@@ -103,7 +103,7 @@ class FixtureSite:
         self.bibliography(MINIMAL_BIBLIOGRAPHY)
         self.extra_config = ""
         self.letter_data = ""  # written to docs/_data/letter.yaml when set (the letter's contributor data)
-        self.bibliography_name = "bibliography.yaml"  # or a .json / .bib file in docs/_data/
+        self.bibliography_name = "bibliography.yaml"  # or a .json / .bib file in docs/_data/, or a list of them
         self.hooks = ["mkdocs_citations.py", "mkdocs_safety.py", "mkdocs_links.py"]
         self.markdown_extensions = "[attr_list, md_in_html, pymdownx.details, pymdownx.superfences, toc]"
 
@@ -116,6 +116,11 @@ class FixtureSite:
     def bibliography(self, text: str) -> None:
         (self.docs / "_data").mkdir(exist_ok=True)
         (self.docs / "_data" / "bibliography.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+
+    def _bibliography_setting(self) -> str:
+        names = [self.bibliography_name] if isinstance(self.bibliography_name, str) else self.bibliography_name
+        shown = [f"docs/_data/{name}" for name in names]
+        return shown[0] if isinstance(self.bibliography_name, str) else "[" + ", ".join(shown) + "]"
 
     def config_file(self) -> Path:
         if self.letter_data:
@@ -143,7 +148,7 @@ class FixtureSite:
               anchors: warn
             extra:
               citations:
-                bibliography: docs/_data/{self.bibliography_name}
+                bibliography: {self._bibliography_setting()}
               generator: false
               survivor_safety:
                 quick_exit_url: https://www.weather.gov/

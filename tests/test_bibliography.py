@@ -9,7 +9,9 @@ import pytest
 from citations.bibliography import (
     BibliographyError,
     date_parts,
+    load_bibliographies,
     load_bibliography,
+    normalised_doi,
     parse_bibliography,
     suggest_key,
 )
@@ -67,9 +69,15 @@ def test_problem_format_names_file_line_entry_and_fix():
     [
         (("  title: A Report\n", ""), ":2: entry 'good-2020': missing 'title'"),
         (("  type: report\n", ""), "entry 'good-2020': missing 'type'"),
-        (("id: good-2020", "id: good--2020"), ":2: entry 'good--2020': id 'good--2020' is not a valid key"),
-        (("  author:\n    - literal: Some Organisation\n", ""),
-         "entry 'good-2020': a 'report' needs 'author or publisher'"),
+        (("id: good-2020", "id: 'good 2020'"), ":2: entry 'good 2020': id 'good 2020' is not a valid key"),
+        (("id: good-2020", "id: 'good,2020'"), ":2: entry 'good,2020': id 'good,2020' is not a valid key"),
+        (('issued: "2020"', "issued: [{year: 2020, month: 13}]"), ":7: entry 'good-2020': 'issued' [2020, 13] is not "
+                                                                 "a real date"),
+        (('issued: "2020"', "issued: [{year: 2020, season: 2}]"), "'issued' has an unknown part 'season'"),
+        (('issued: "2020"', "issued: [{month: 5}]"), "'issued' has a date without a year"),
+        (("  custom:", "  DOI: https://doi.org/not-a-doi\n  custom:"), ":8: entry 'good-2020': DOI "
+                                                                        "'https://doi.org/not-a-doi' is not a DOI"),
+        (("type: report", "type: chapter"), "entry 'good-2020': a 'chapter' needs 'container-title'"),
         (("- literal: Some Organisation", "- given: Ann"), ":6: entry 'good-2020': a name in 'author' has no 'family' or 'literal'"),
         (('issued: "2020"', "issued: 2020-13"), ":7: entry 'good-2020': 'issued: 2020-13' is not a real date"),
         (('issued: "2020"', "issued: last spring"), ":7: entry 'good-2020': 'issued: last spring' is not a date"),
@@ -185,7 +193,9 @@ def test_every_csl_type_is_accepted(entry_type):
     assert parse_bibliography("references:\n" + text, "b.yaml")["good-2020"]["type"] == entry_type
 
 
-@pytest.mark.parametrize("key", ["doe:2020", "Doe2020", "müller_2020", "a.b", "x/y", "1999report"])
+@pytest.mark.parametrize("key", ["doe:2020", "Doe2020", "müller_2020", "a.b", "x/y", "1999report",
+                                 # cited in braces, @{...}: Pandoc's syntax for any other key
+                                 "good--2020", "https://example.org/report/", "doe2020!", "_", "§12"])
 def test_keys_follow_pandocs_grammar(key):
     text = VALID_ENTRY.replace("id: good-2020", f'id: "{key}"')
     assert key in parse_bibliography("references:\n" + text, "b.yaml")
@@ -298,3 +308,128 @@ def test_a_yaml_mistake_names_its_line_and_its_entry(text, expected):
     with pytest.raises(BibliographyError) as raised:
         parse_bibliography(text, "docs/_data/bibliography.yaml")
     assert str(raised.value).startswith(expected), str(raised.value)
+
+
+# Input as reference managers write it (issue 22)
+
+
+def test_better_csl_yaml_list_dates_become_date_parts():
+    # Zotero's Better BibTeX writes "Better CSL YAML" dates as lists of {year, month, day}.
+    entries = (VALID_ENTRY.replace('issued: "2020"', "issued: [{year: 2019, month: 5}]")
+               + VALID_ENTRY.replace("id: good-2020", "id: range").replace(
+                   'issued: "2020"', "issued:\n    - year: 2019\n      month: 5\n      day: 13\n    - year: 2019\n"
+                                     "      month: 6\n      day: 1"))
+    bibliography = parse_bibliography("references:\n" + entries, "b.yaml")
+    assert bibliography["good-2020"]["issued"] == {"date-parts": [["2019", "5"]]}
+    assert bibliography["range"]["issued"] == {"date-parts": [["2019", "5", "13"], ["2019", "6", "1"]]}
+    assert date_parts(bibliography["range"]["issued"]) == [2019, 5, 13]
+
+
+@pytest.mark.parametrize(("written", "bare"), [
+    ("10.1177/21677026231186625", "10.1177/21677026231186625"),
+    ("https://doi.org/10.1177/21677026231186625", "10.1177/21677026231186625"),
+    ("http://dx.doi.org/10.1177/21677026231186625", "10.1177/21677026231186625"),
+    ("HTTPS://DOI.ORG/10.1000/abc%28def%29", "10.1000/abc(def)"),
+    ("doi:10.1177/21677026231186625", "10.1177/21677026231186625"),
+    ("https://doi.org/", None), ("https://example.org/10.1177/x", None), ("10.1177/with space", None),
+    ("https://doi.org/10.1000/a%22b", None),  # a quote, once decoded, is no DOI character
+])
+def test_dois_are_normalised_as_reference_managers_write_them(written, bare):
+    assert normalised_doi(written) == bare
+
+
+def test_a_doi_written_as_a_link_is_kept_bare():
+    text = VALID_ENTRY.replace("  custom:", "  DOI: https://doi.org/10.1177/21677026231186625\n  custom:")
+    assert parse_bibliography("references:\n" + text, "b.yaml")["good-2020"]["DOI"] == "10.1177/21677026231186625"
+
+
+@pytest.mark.parametrize("entry_type", ["article-newspaper", "article-magazine", "article-journal", "report",
+                                        "book", "thesis", "webpage"])
+def test_entries_without_an_author_are_accepted(entry_type):
+    text = VALID_ENTRY.replace("type: report", f"type: {entry_type}").replace(
+        "  author:\n    - literal: Some Organisation\n", "")
+    assert "author" not in parse_bibliography("references:\n" + text, "b.yaml")["good-2020"]
+
+
+ZOTERO_YAML = """\
+references:
+- id: zotero-article
+  type: article-newspaper
+  title: Unsigned article
+  container-title: A Newspaper
+  issued:
+    - year: 2021
+      month: 4
+  custom:
+    confidence: likely
+"""
+ZOTERO_JSON = """[
+  {"id": "json-report", "type": "report", "title": "From Zotero", "publisher": "An Organisation",
+   "issued": {"date-parts": [[2020]]}, "custom": {"confidence": "verified"}}
+]
+"""
+
+
+def write(folder, name: str, text: str):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path, f"docs/_data/{name}"
+
+
+def test_several_files_make_one_bibliography_with_each_entrys_origin(tmp_path):
+    files = [write(tmp_path, "bibliography.yaml", "references:\n" + VALID_ENTRY),
+             write(tmp_path, "zotero.yaml", ZOTERO_YAML), write(tmp_path, "zotero.json", ZOTERO_JSON),
+             write(tmp_path, "more.bib", BIBTEX.replace("  date = {2020},\n}", "  date = {2020},\n  confidence = {unknown},\n}"))]
+    bibliography = load_bibliographies(files)
+    assert bibliography.keys() == ["good-2020", "zotero-article", "json-report", "vera-2018", "no-confidence"]
+    assert bibliography.path == "docs/_data/bibliography.yaml"  # where a new entry goes
+    assert bibliography.where("zotero-article") == "docs/_data/zotero.yaml:2"
+    assert bibliography.where("json-report") == "docs/_data/zotero.json:2"
+    assert bibliography.where("no-confidence") == "docs/_data/more.bib:9"
+    assert bibliography["zotero-article"]["issued"] == {"date-parts": [["2021", "4"]]}
+
+
+def test_an_id_in_two_files_is_named_in_both(tmp_path):
+    files = [write(tmp_path, "bibliography.yaml", "references:\n" + VALID_ENTRY),
+             write(tmp_path, "zotero.json", ZOTERO_JSON.replace('"json-report"', '"Good-2020"'))]
+    with pytest.raises(BibliographyError) as caught:
+        load_bibliographies(files)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "docs/_data/zotero.json:2: entry 'Good-2020': duplicate id (first in docs/_data/bibliography.yaml:2) — "
+        "give each entry a unique id, or keep it in one file only"]
+
+
+def test_every_files_problems_are_reported_together(tmp_path):
+    files = [write(tmp_path, "bibliography.yaml", "references:\n" + VALID_ENTRY.replace("type: report", "type: x")),
+             write(tmp_path, "zotero.json", ZOTERO_JSON.replace('"verified"', '"sure"'))]
+    with pytest.raises(BibliographyError) as caught:
+        load_bibliographies(files)
+    assert [problem.path for problem in caught.value.problems] == ["docs/_data/bibliography.yaml", "docs/_data/zotero.json"]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("  title = {An Unjust Burden},\n", ""),
+     "b.bib:1: entry 'vera-2018': missing field 'title' — add 'title = {...},' with the title exactly as the source gives it"),
+    (("date = {2018-05}", "date = {2018-13}"),
+     "b.bib:1: entry 'vera-2018': 'date = {2018-13}' is not a real date — write date = {YYYY-MM-DD} (or YYYY, or "
+     "YYYY-MM), or year = {YYYY} with month = {M}"),
+    (("  confidence = {likely},\n", "  confidence = {likely},\n  url = {www.example.org},\n"),
+     "b.bib:1: entry 'vera-2018': url 'www.example.org' is not an http(s) address — paste the full address, starting "
+     "with https://, as url = {https://...}"),
+    (("  confidence = {likely},\n", "  confidence = {likely},\n  doi = {not a doi},\n"),
+     "b.bib:1: entry 'vera-2018': doi 'not a doi' is not a DOI — write the DOI as the source gives it, e.g. "
+     "doi = {10.1177/21677026231186625}"),
+    (("@report{vera-2018,", "@incollection{vera-2018,"),
+     "b.bib:1: entry 'vera-2018': an @incollection or @inbook needs 'booktitle' — add 'booktitle = {...},'"),
+])
+def test_bibtex_mistakes_are_told_in_bibtex_words(tmp_path, change, expected):
+    old, new = change
+    text = BIBTEX.replace("  date = {2020},\n}", "  date = {2020},\n  confidence = {unknown},\n}")
+    assert old in text
+    path = tmp_path / "b.bib"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(BibliographyError) as caught:
+        load_bibliography(path, display_path="b.bib")
+    found = [str(problem) for problem in caught.value.problems]
+    assert any(problem.startswith(expected) for problem in found), found
+    assert not any("'type:'" in problem or "custom:" in problem for problem in found)  # no YAML words

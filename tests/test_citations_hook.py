@@ -110,7 +110,7 @@ def test_uncited_entry_is_a_strict_warning_and_listed_as_further_reading(fixture
     )
     strict = fixture_site.build()
     assert strict.returncode == 1
-    assert ("docs/_data/bibliography.yaml: entry 'lonely-2020' is not cited on any page — cite it with "
+    assert ("docs/_data/bibliography.yaml:3: entry 'lonely-2020' is not cited on any page — cite it with "
             "[@lonely-2020], or remove it") in strict.output
     relaxed = fixture_site.build(strict=False)
     assert relaxed.returncode == 0, relaxed.output
@@ -122,8 +122,8 @@ def test_bad_settings_are_a_clear_error(fixture_site):
     config = fixture_site.config_file()
     config.write_text(config.read_text().replace("docs/_data/bibliography.yaml", "docs/_data/missing.yaml"))
     result = run_mkdocs_build(config, fixture_site.root / "site")
-    assert_one_line_error(result, "mkdocs.yml: extra.citations.bibliography: The path ")
-    assert "missing.yaml' isn't an existing file. — set it to the CSL-YAML file" in result.output
+    assert_one_line_error(result, "mkdocs.yml: extra.citations.bibliography: the file 'docs/_data/missing.yaml' "
+                                  "does not exist — set it to the bibliography file, or a list of files")
 
 
 def test_missing_sources_marker_is_a_warning(fixture_site):
@@ -284,5 +284,59 @@ def test_an_engine_problem_stops_a_build_in_which_no_page_waited_for_the_engine(
         page.unlink()
     fixture_site.hooks = ["mkdocs_citations.py"]
     assert_one_line_error(fixture_site.build(strict=False),
-                          "docs/_data/bibliography.yaml: entry 'call-2021': Pandoc: Bibliography entry with no "
+                          "docs/_data/bibliography.yaml:13: entry 'call-2021': Pandoc: Bibliography entry with no "
                           "printed form: call-2021")
+
+
+# Input as reference managers write it (issue 22): several files, braced keys, no author
+
+
+ZOTERO_JSON = [{"id": "https://example.org/report/", "type": "report", "title": "Keyed by its address",
+                "publisher": "An Organisation", "issued": {"date-parts": [[2020]]}, "custom": {"confidence": "likely"}}]
+ZOTERO_YAML = """\
+references:
+- id: unsigned-2021
+  type: article-newspaper
+  title: Unsigned article
+  container-title: A Newspaper
+  issued:
+    - year: 2021
+      month: 4
+  DOI: https://doi.org/10.1000/news.2021
+  custom:
+    confidence: likely
+"""
+
+
+def test_several_bibliography_files_braced_keys_and_an_unsigned_article_build(fixture_site):
+    data = fixture_site.docs / "_data"
+    (data / "zotero.json").write_text(json.dumps(ZOTERO_JSON), encoding="utf-8")
+    (data / "zotero.yaml").write_text(ZOTERO_YAML, encoding="utf-8")
+    fixture_site.bibliography_name = ["bibliography.yaml", "zotero.json", "zotero.yaml"]
+    fixture_site.page("index.md", "# Home\n\nCited [@vera-unjust-burden-2018], [@{https://example.org/report/}] "
+                                  "and [@unsigned-2021].\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    home = result.page("index.html")
+    assert ">Keyed by Its Address, 2020</a>" in home            # the braced key, cited (APA: no author, the title)
+    assert "“Unsigned Article,”</span> 2021</a>" in home         # APA: an unsigned article by its title
+    assert 'href="#ref-https_3a__2f__2f_example.org_2f_report_2f_"' in home  # the key made a safe id
+    assert "https://doi.org/10.1000/news.2021" in home         # the DOI, kept bare, printed as APA's link
+
+
+def test_a_key_that_needs_braces_is_suggested_in_braces(fixture_site):
+    (fixture_site.docs / "_data" / "zotero.json").write_text(json.dumps(ZOTERO_JSON), encoding="utf-8")
+    fixture_site.bibliography_name = ["bibliography.yaml", "zotero.json"]
+    fixture_site.page("index.md", "# Home\n\nCited [@vera-unjust-burden-2018] and [@https://example.org/report/].\n")
+    assert_one_line_error(fixture_site.build(), "docs/index.md:3: unknown citation key 'https://example.org/report' — "
+                                                "did you mean 'https://example.org/report/'? Cite it in braces: "
+                                                "[@{https://example.org/report/}]")
+
+
+def test_an_uncited_entry_of_a_second_file_is_named_at_its_own_line(fixture_site):
+    (fixture_site.docs / "_data" / "zotero.yaml").write_text(ZOTERO_YAML, encoding="utf-8")
+    fixture_site.bibliography_name = ["bibliography.yaml", "zotero.yaml"]
+    result = fixture_site.build()
+    assert result.returncode == 1
+    assert ("docs/_data/zotero.yaml:2: entry 'unsigned-2021' is not cited on any page — cite it with "
+            "[@unsigned-2021], or remove it") in result.output

@@ -74,7 +74,7 @@ CATALOGUE = [
      "check the month and day"),
     ("uncited source",
      GOOD,
-     "docs/_data/bibliography.yaml: entry 'unused-2020' is not cited on any page — cite it with [@unused-2020], "
+     "docs/_data/bibliography.yaml:13: entry 'unused-2020' is not cited on any page — cite it with [@unused-2020], "
      "or remove it (it is listed under Further reading until then)"),
     ("HTML block never closed",
      "---\ntitle: Home\ndescription: A page.\n---\n# Home\n\n<div class=\"note\">\n\nText.\n",

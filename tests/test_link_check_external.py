@@ -487,3 +487,20 @@ def test_cache_entries_of_the_wrong_shape_are_dropped_not_a_traceback(tmp_path):
     assert list(cache.entries) == ["https://a.example/"]
     assert cache.fresh("https://a.example/", {"x"}, now=1e12).verdict == "ok"
     assert cache.fresh("https://b.example/", set(), now=1e12) is None
+
+
+def test_the_bibliography_urls_come_from_every_file(tmp_path):
+    from link_check.runner import bibliography_entries
+
+    data = tmp_path / "docs" / "_data"
+    data.mkdir(parents=True)
+    (data / "a.yaml").write_text("references:\n- {id: a, type: webpage, title: A, URL: 'https://example.org/a', "
+                                 "custom: {confidence: verified}}\n", encoding="utf-8")
+    (data / "b.json").write_text('[{"id": "b", "type": "webpage", "title": "B", "URL": "https://example.org/b", '
+                                 '"custom": {"confidence": "likely"}}]', encoding="utf-8")
+    entries, problem = bibliography_entries({"citations": {"bibliography": ["docs/_data/a.yaml", "docs/_data/b.json"]}},
+                                            tmp_path)
+    assert problem == "" and [entry["URL"] for entry in entries] == ["https://example.org/a", "https://example.org/b"]
+    entries, problem = bibliography_entries({"citations": {"bibliography": ["docs/_data/a.yaml", "docs/_data/c.bib"]}},
+                                            tmp_path)
+    assert entries == [] and problem.endswith("c.bib: no bibliography here")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -23,6 +23,9 @@ from citations.yaml_strings import LineDict, error_fix, error_line, error_reason
 # A key as Pandoc's citation grammar reads it after '@': a letter, digit or '_' first,
 # then letters, digits and '_' with single ':.#$%&-+?<>~/' between them.
 KEY_PATTERN = re.compile(r"^\w+(?:(?:[:/](?=/))*[:.#$%&\-+?<>~/]\w+)*$")
+# Any other key is cited in braces, @{https://example.org/report/} (Pandoc's syntax); it may
+# not hold what would end a BibTeX key or an attribute: spaces, braces, quotes, commas.
+BRACED_KEY_PATTERN = re.compile(r"^[^\s{}\"',()=\\\x00-\x1f\x7f]{1,200}$")
 # A date as text: ISO 8601 / EDTF level 0-1 ("2018", "2018-05", "2019-06-13", "2019~",
 # "2019?", "2019-06-13/2019-06-14", "2019/..").
 EDTF_DATE = r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?[~?%]?"
@@ -31,6 +34,9 @@ CONFIDENCE_LEVELS = ("verified", "likely", "unknown")
 # A DOI as Crossref mints them: "10.", a registrant code, "/", then printable text that
 # cannot close a quoted attribute or a BibTeX brace group.
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[^\s\"'<>{}\\^`|]+$")
+# How reference managers and publishers write a DOI besides "10.x/y": as a resolver URL
+# or with "doi:" in front. Each is read as the bare DOI.
+DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 URL_FORBIDDEN = re.compile(r"[\s\"'<>{}\\^`|\x00-\x1f\x7f]")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Limits checked before any parser reads the file: the site cites tens of sources.
@@ -49,14 +55,10 @@ CSL_TYPES = (
     "personal_communication", "post", "post-weblog", "regulation", "report", "review",
     "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
 )
+# CSL needs no author for any type: a style such as APA then starts with the title
+# (an unsigned newspaper article, say). A chapter is found through its book.
 REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {name: () for name in CSL_TYPES} | {
-    "article-journal": ("author",),
-    "article-magazine": ("author",),
-    "article-newspaper": ("author",),
-    "book": ("author|editor|publisher",),
-    "chapter": ("author|editor", "container-title"),
-    "report": ("author|publisher",),
-    "thesis": ("author",),
+    "chapter": ("container-title",),
 }
 
 # CSL 1.0.2 variables (csl-data.json). Anything else is most likely a typo.
@@ -114,10 +116,17 @@ class BibliographyError(Exception):
 
 @dataclass
 class Bibliography:
-    """Validated entries, in file order, keyed by id."""
+    """Validated entries, in file order, keyed by id; ``path``: the first file (where a
+    new entry goes), ``origin``: each entry's file and the line of its id."""
 
     path: str
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def where(self, key: str) -> str:
+        """``FILE:LINE`` of an entry's id, for messages about it."""
+        path, line = self.origin.get(key, (self.path, 0))
+        return f"{path}:{line}" if line else path
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -129,8 +138,39 @@ class Bibliography:
         return list(self.entries)
 
 
+def load_bibliographies(paths: list[tuple[str | Path, str]]) -> Bibliography:
+    """Read every file of ``paths`` (each ``(path, shown path)``: CSL-YAML, CSL-JSON or
+    BibTeX, mixed) into one bibliography, in order. An id given in two files is named in
+    both; every problem of every file is reported at once."""
+    merged: Bibliography | None = None
+    first_by_lower: dict[str, str] = {}
+    problems: list[Problem] = []
+    for path, shown in paths:
+        try:
+            one = load_bibliography(path, shown)
+        except BibliographyError as error:
+            problems += error.problems
+            continue
+        merged = merged or Bibliography(one.path)
+        for key, entry in one.entries.items():
+            first = first_by_lower.get(key.lower())
+            if first is not None:
+                problems.append(Problem(shown, one.origin[key][1], key, f"duplicate id (first in {merged.where(first)})",
+                                        "give each entry a unique id, or keep it in one file only"))
+                continue
+            first_by_lower[key.lower()] = key
+            merged.entries[key], merged.origin[key] = entry, one.origin[key]
+    if problems:
+        raise BibliographyError(problems)
+    assert merged is not None, "load_bibliographies needs at least one file"
+    if len(merged.entries) > MAX_ENTRIES:
+        raise BibliographyError([Problem(merged.path, 1, "-", f"{len(merged.entries):,} entries in all, more than "
+                                         f"{MAX_ENTRIES:,}", "keep only the sources the site cites")])
+    return merged
+
+
 def load_bibliography(path: str | Path, display_path: str | None = None) -> Bibliography:
-    """Read, parse and validate a CSL-YAML file; raise ``BibliographyError`` if unusable."""
+    """Read, parse and validate one bibliography file; raise ``BibliographyError`` if unusable."""
     shown = display_path or str(path)
     try:
         size = Path(path).stat().st_size
@@ -285,6 +325,7 @@ def validate_references(references: list[Any], path: str) -> Bibliography:
             first_seen[key.lower()] = _line_of(entry, "id")
         if not entry_problems:
             bibliography.entries[key] = normalise_entry(entry)
+            bibliography.origin[key] = (path, _line_of(entry, "id"))
     if problems:
         raise BibliographyError(problems)
     return bibliography
@@ -332,16 +373,17 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
     key = str(entry.get("id", "")).strip()
     shown = key or "?"
     problems: list[Problem] = []
+    bibtex = path.endswith(".bib")  # messages in BibTeX's words: its fields, not CSL's
 
     def report(field_name: str, problem: str, fix: str) -> None:
         problems.append(Problem(path, _line_of(entry, field_name), shown, problem, fix))
 
     if not key:
         report("id", "missing 'id'", "add 'id: author-title-year' in lower case")
-    elif not KEY_PATTERN.match(key):
-        report("id", f"id '{key}' is not a valid key",
-               "start with a letter, digit or '_', and put at most one of :.#$%&-+?<>~/ between "
-               "letters and digits (Pandoc's citation keys)")
+    elif not (KEY_PATTERN.match(key) or BRACED_KEY_PATTERN.match(key)):
+        report("id", f"{'key' if bibtex else 'id'} '{key}' is not a valid key",
+               "use no spaces, braces, quotes, commas, parentheses, '=' or backslashes in it (a key "
+               "with other characters than letters, digits and -_:. is cited in braces: @{key})")
     entry_type = entry.get("type")
     if not entry_type:
         report("type", "missing 'type'", "add 'type:' with a CSL type such as report, webpage, article-journal, "
@@ -349,12 +391,19 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
     elif entry_type not in REQUIRED_BY_TYPE:
         report("type", f"unsupported type '{entry_type}'", _type_fix(str(entry_type)))
     if not _filled(entry.get("title")):
-        report("title", "missing 'title'", "add the title exactly as the source gives it")
+        if bibtex:
+            report("title", "missing field 'title'", "add 'title = {...},' with the title exactly as the source gives it")
+        else:
+            report("title", "missing 'title'", "add the title exactly as the source gives it")
     for requirement in REQUIRED_BY_TYPE.get(str(entry_type), ()):
         options = requirement.split("|")
         if not any(_filled(entry.get(name)) for name in options):
-            report("type", f"a '{entry_type}' needs '{' or '.join(options)}'",
-                   f"add '{options[0]}:' (an organisation goes under 'literal:')")
+            if bibtex:
+                report("type", "an @incollection or @inbook needs 'booktitle'",
+                       "add 'booktitle = {...},' with the title of the book")
+            else:
+                report("type", f"a '{entry_type}' needs '{' or '.join(options)}'",
+                       f"add '{options[0]}:' with the title of the book")
     for name in entry:
         if name not in KNOWN_FIELDS:
             report(name, f"unknown field '{name}'",
@@ -365,7 +414,7 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
 
     for name in DATE_FIELDS:
         if name in entry and (problem := _date_problem(name, entry[name])):
-            report(name, *problem)
+            report(name, *(_bibtex_date_problem(name, entry[name]) if bibtex else problem))
     for name, value in entry.items():
         if name in NAME_FIELDS or name in DATE_FIELDS or name == "custom":
             continue
@@ -375,11 +424,16 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
         elif CONTROL_CHARACTERS.search(value):
             report(name, f"'{name}' contains a control character", "retype the value as plain text")
     if "URL" in entry and not _is_web_url(entry["URL"]):
-        report("URL", f"URL '{entry['URL']}' is not an http(s) address",
-               "paste the full address, starting with https://")
-    if "DOI" in entry and not DOI_PATTERN.match(str(entry["DOI"])):
-        report("DOI", f"DOI '{entry['DOI']}' is not a DOI",
-               "write it without https://doi.org/, e.g. DOI: 10.1177/21677026231186625")
+        report("URL", f"{'url' if bibtex else 'URL'} '{entry['URL']}' is not an http(s) address",
+               "paste the full address, starting with https://" + (", as url = {https://...}" if bibtex else ""))
+    if "DOI" in entry:
+        doi = normalised_doi(entry["DOI"])
+        if doi is None:
+            report("DOI", f"{'doi' if bibtex else 'DOI'} '{entry['DOI']}' is not a DOI",
+                   "write the DOI as the source gives it, e.g. " +
+                   ("doi = {10.1177/21677026231186625}" if bibtex else "DOI: 10.1177/21677026231186625"))
+        else:
+            entry["DOI"] = doi
     if problems:
         return problems  # the checks below assume the shapes checked above
     problems.extend(_custom_problems(entry, path, shown))
@@ -410,8 +464,13 @@ def _name_problems(entry: dict, name: str, path: str, key: str) -> list[Problem]
         elif not isinstance(person, dict) or not (
             _filled(person.get("literal")) or _filled(person.get("family"))
         ):
-            problems.append(Problem(path, person_line, key, f"a name in '{name}' has no 'family' or 'literal'",
-                                    "give a person 'family:' and 'given:', an organisation 'literal:'"))
+            if path.endswith(".bib"):
+                problems.append(Problem(path, person_line, key, f"a name in '{name}' has no family name",
+                                        f"write {name} = {{Family, Given and Family, Given}}; an organisation "
+                                        "in double braces, {{National Survivor Network}}"))
+            else:
+                problems.append(Problem(path, person_line, key, f"a name in '{name}' has no 'family' or 'literal'",
+                                        "give a person 'family:' and 'given:', an organisation 'literal:'"))
     return problems
 
 
@@ -455,7 +514,8 @@ def _custom_problems(entry: dict, path: str, key: str) -> list[Problem]:
 
 
 def normalise_entry(entry: dict) -> dict[str, Any]:
-    """Return a plain-dict copy with whitespace tidied; dates stay ISO strings."""
+    """Return a plain-dict copy with whitespace tidied; dates stay ISO strings, and
+    Better CSL YAML's list dates become CSL's ``date-parts``."""
     def plain(value: Any) -> Any:
         if isinstance(value, dict):
             return {str(k): plain(v) for k, v in value.items()}
@@ -463,7 +523,21 @@ def normalise_entry(entry: dict) -> dict[str, Any]:
             return [plain(v) for v in value]
         return " ".join(str(value).split())
 
-    return plain(entry)
+    tidy = plain(entry)
+    for name in DATE_FIELDS:
+        if isinstance(tidy.get(name), list):
+            tidy[name] = {"date-parts": [[day[part] for part in ("year", "month", "day") if part in day]
+                                         for day in tidy[name]]}
+    return tidy
+
+
+def normalised_doi(value: Any) -> str | None:
+    """The bare DOI ("10.1177/2167702623118662") of a DOI as reference managers write it
+    (bare, https://doi.org/..., http://dx.doi.org/..., doi:...); ``None`` if it is none."""
+    text = DOI_PREFIX.sub("", str(value).strip(), count=1)
+    if text != str(value).strip():
+        text = unquote(text)  # a resolver URL may percent-encode the DOI's characters
+    return text if DOI_PATTERN.match(text) else None
 
 
 def suggest_key(typed: str, bibliography: Bibliography) -> str | None:
@@ -517,8 +591,10 @@ def _date_problem(name: str, value: Any) -> tuple[str, str] | None:
         if not all(_valid_parts(date_parts(end)) for end in ends):
             return f"'{name}: {value}' is not a real date", REAL_DATE_FIX
         return None
+    if isinstance(value, list):
+        return _list_date_problem(name, value)
     if not isinstance(value, dict):
-        return f"'{name}' is a list, not a date", DATE_FIX
+        return f"'{name}' is not a date", DATE_FIX
     unknown = sorted(set(value) - DATE_OBJECT_FIELDS)
     if unknown:
         return f"'{name}' has an unknown part '{unknown[0]}'", "use date-parts:, literal:, raw:, season: or circa:"
@@ -537,6 +613,38 @@ def _date_problem(name: str, value: Any) -> tuple[str, str] | None:
     if not any(isinstance(value.get(part), str) and value[part].strip() for part in ("literal", "raw")):
         return f"'{name}' has neither date-parts nor literal", DATE_FIX
     return None
+
+
+LIST_DATE_PARTS = ("year", "month", "day")
+
+
+def _list_date_problem(name: str, value: list) -> tuple[str, str] | None:
+    """A date as Better CSL YAML writes it (Zotero's Better BibTeX): a list of one date,
+    or two for a range, each ``{year: 2019, month: 5, day: 13}``."""
+    if not 1 <= len(value) <= 2 or not all(isinstance(day, dict) for day in value):
+        return f"'{name}' is a list that is not one or two dates", DATE_FIX
+    for day in value:
+        unknown = sorted(set(day) - set(LIST_DATE_PARTS))
+        if unknown:
+            return f"'{name}' has an unknown part '{unknown[0]}'", "give each date year:, month: and day: only"
+        if "year" not in day or ("day" in day and "month" not in day):
+            return f"'{name}' has a date without a year (or a day without a month)", DATE_FIX
+        try:
+            parts = [int(str(day[part])) for part in LIST_DATE_PARTS if part in day]
+        except ValueError:
+            return f"'{name}' has a year, month or day that is not a number", DATE_FIX
+        if not _valid_parts(parts):
+            return f"'{name}' {parts} is not a real date", REAL_DATE_FIX
+    return None
+
+
+def _bibtex_date_problem(name: str, value: Any) -> tuple[str, str]:
+    """A date problem in BibTeX's words (Pandoc made the CSL date from date, year and month)."""
+    field_name = {"issued": "date", "accessed": "urldate", "event-date": "eventdate",
+                  "original-date": "origdate"}.get(name, name)
+    shown = value if isinstance(value, str) else "-".join(str(part) for part in date_parts(value)) or "?"
+    return (f"'{field_name} = {{{shown}}}' is not a real date",
+            f"write {field_name} = {{YYYY-MM-DD}} (or YYYY, or YYYY-MM), or year = {{YYYY}} with month = {{M}}")
 
 
 def _valid_parts(parts: list[int]) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urldefrag
 
-from citations.bibliography import BibliographyError, load_bibliography
+from citations.bibliography import BibliographyError, load_bibliographies
 from link_check.cache import LinkCache
 from link_check.external import ExternalChecker, Result
 from link_check.html_scan import ScannedPage
@@ -98,11 +98,14 @@ def bibliography_entries(extra: dict[str, Any], root: Path, path: Path | None = 
         configured = (extra.get("citations") or {}).get("bibliography")
         if not configured:
             return [], ""
-        path = root / configured
-    if not path.is_file():
-        return [], f"{path}: no bibliography here"
+        paths = [root / name for name in ([configured] if isinstance(configured, str) else configured)]
+    else:
+        paths = [path]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        return [], f"{missing[0]}: no bibliography here"
     try:
-        return list(load_bibliography(path).entries.values()), ""
+        return list(load_bibliographies([(path, str(path)) for path in paths]).entries.values()), ""
     except BibliographyError as error:
         return [], str(error)
 
