@@ -36,6 +36,8 @@ from citations.bibliography import KEY_PATTERN, Bibliography, BibliographyError,
     suggest_key
 from citations.engine import DEFAULT_STYLE, Engine, EngineError, Formatted, default_cache_dir
 from citations.exports import bibtex_exports, engine_items, to_csl_json, to_ris
+from citations.markdown_escapes import AtSignEscapes
+from citations.published_text import near_misses, unescaped_raw_citations
 from citations.render import (
     CitationSite,
     PlacedPage,
@@ -155,6 +157,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except EngineError as error:
         raise PluginError(f"mkdocs.yml: extra.citations: {error}") from None
     _state = _BuildState(settings, bibliography, engine, config_dir)
+    config.markdown_extensions.append(AtSignEscapes())  # "\@" keeps an @ literal, as in Pandoc
     return config
 
 
@@ -185,10 +188,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     """Put placeholders for the citations; on the Sources page, for the list of sources."""
     state = _require_state()
     uri = page.file.src_uri
-    if uri == state.settings.sources_page:
-        return _place_sources_list(markdown, page, state)
     placed = state.placed[uri] = _placed_page(markdown, page, state)
     state.slots[uri] = placed.slots
+    if uri == state.settings.sources_page:  # its own citations, if any, and the list of sources
+        return _place_sources_list(placed.markdown, page, state, placed.slots)
     if page.is_homepage:
         return placed.markdown  # the home page introduces the site; content pages are what readers cite
     # Filled after the page's date is known (hooks/mkdocs_page_meta.py, in on_page_context).
@@ -221,7 +224,8 @@ def _fill_before_search(context: dict[str, Any], *, page: Page, config: MkDocsCo
     else:
         page.meta["citation_meta"] = _citation_meta(page, config, state.cited_on.get(uri, []), state)
     if page.present_anchor_ids is not None:
-        page.present_anchor_ids |= slots.ids
+        page.present_anchor_ids = {slots.text(anchor, anchor=True) for anchor in page.present_anchor_ids} | slots.ids
+    _citations_in_toc(page.toc, slots)
     html = page.content or ""
     page.content = slots.fill(html, for_search=True)
     state.for_search[uri] = (html, page.content)
@@ -251,10 +255,35 @@ def _fill_after_search(context: dict[str, Any], *, page: Page, config: MkDocsCon
     # Unchanged, the page is filled from before its search view; changed by a plugin when
     # search had read nothing in a light form, it is filled as it now is.
     page.content = slots.fill(html if page.content is search_view else page.content or "")
+    _check_no_raw_citation(page, state)
     return context
 
 
 on_page_context = CombinedEvent(_fill_before_search, _fill_after_search)
+
+
+def _check_no_raw_citation(page: Page, state: _BuildState) -> None:
+    """The invariant after rendering: no citation of a known key is left as text."""
+    file, source = state.pages.get(page.file.src_uri, (page.file, page.file.content_string))
+    raw = unescaped_raw_citations(page.content or "", source, state.bibliography.entries)
+    if not raw:
+        return
+    formatted_at = {cluster.start for cluster in state.clusters.get(page.file.src_uri, [])}
+    position = next((found.start() for found in re.finditer(re.escape(raw[0]), source)
+                     if found.start() not in formatted_at), source.find(raw[0]))
+    line = source.count("\n", 0, position) + 1 if position >= 0 else 1
+    raise PluginError(f"{shown_file(file, state.config_dir)}:{line}: citation '{raw[0]}' would be published as "
+                      "text — Markdown reads this line differently from the citation check (a ``` or ~~~ line "
+                      "above it that Markdown does not take for a fence, say): close or remove that fence line")
+
+
+def _citations_in_toc(items, slots: HtmlSlots) -> None:
+    """A heading with a citation: its entry in the table of contents reads the citation's
+    text, and its id the slug of that text, as in the page (``HtmlSlots.fill``)."""
+    for item in items:
+        item.title = slots.text(item.title)
+        item.id = slots.text(item.id, anchor=True)
+        _citations_in_toc(item.children, slots)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
@@ -283,7 +312,7 @@ def _check_style(style: Path, config_dir: Path) -> None:
 
 def _find_clusters(file: File, source: str, state: _BuildState) -> list[Cluster]:
     try:
-        return page_clusters(source, state.bibliography)
+        clusters = page_clusters(source, state.bibliography)
     except UnknownKeyError as error:
         suggestion = suggest_key(error.key, state.bibliography)
         if suggestion is None:
@@ -294,6 +323,9 @@ def _find_clusters(file: File, source: str, state: _BuildState) -> list[Cluster]
             fix = f"did you mean '{suggestion}'? Cite it in braces: {_citation_of(suggestion)}"
         raise PluginError(f"{shown_file(file, state.config_dir)}:{error.line}: unknown citation key "
                           f"'{error.key}' — {fix}") from None
+    for miss in near_misses(source, clusters):
+        log.warning("%s", miss.message(shown_file(file, state.config_dir)))
+    return clusters
 
 
 def _start_engine(state: _BuildState) -> None:
@@ -326,7 +358,8 @@ def _fill_every_page(state: _BuildState) -> None:
     for uri, placed in state.placed.items():
         file, source = state.pages[uri]
         try:
-            sites, state.cited_on[uri] = fill_citations(placed, state.styled)
+            sites, state.cited_on[uri] = fill_citations(placed, state.styled,
+                                                        file.page.content if file.page is not None else None)
         except UnformattedClusterError as error:
             raise PluginError(
                 f"{shown_file(file, state.config_dir)}:{error.cluster.line}: citation '{error.cluster.text}' "
@@ -372,14 +405,13 @@ def _collect_backlinks(file: File, source: str, sites: list[CitationSite], state
         )
 
 
-def _place_sources_list(markdown: str, page: Page, state: _BuildState) -> str:
+def _place_sources_list(markdown: str, page: Page, state: _BuildState, slots: HtmlSlots) -> str:
     if not SOURCES_MARKER.search(markdown):
         log.warning(
             "%s: no '<!-- citations:sources-list -->' marker — add it where the list of "
             "sources should appear", page.file.src_uri,
         )
         return markdown
-    slots = state.slots[page.file.src_uri] = HtmlSlots()
     state.sources_listing = sources_markdown(list(state.bibliography.keys()), state.cited, slots)
     return SOURCES_MARKER.sub(lambda _: state.sources_listing.markdown, markdown, count=1)
 

@@ -140,6 +140,11 @@ class Styled:
         wrapper = CITATION_SPAN.fullmatch(html)
         return f"<!---->{wrapper['inner']}<!---->" if wrapper else html
 
+    def citation_text(self, cluster: Cluster) -> str:
+        """The cluster as plain text, "(Hinton, 2018)": where it lands in an attribute (a
+        heading's id, an image's alt) or a table of contents."""
+        return " ".join(unescape(re.sub(r"<[^>]+>", "", self._cluster_html(cluster))).split())
+
     def status_mark_html(self, key: str) -> str:
         """Beside an in-text citation of a source that is not fully verified: a short
         mark that says so in words (not by colour or a symbol alone)."""
@@ -188,14 +193,19 @@ class Styled:
             raise UnformattedClusterError(cluster) from None
 
 
-def locate_citations(markdown: str, styled: Styled,
-                     clusters: list[Cluster] | None = None) -> tuple[list[Cluster], list[CitationSite]]:
-    """Find the page's clusters (unless given) and give each citation link its anchor and section."""
+def locate_citations(markdown: str, styled: Styled, clusters: list[Cluster] | None = None,
+                     linked=lambda cluster: True) -> tuple[list[Cluster], list[CitationSite]]:
+    """Find the page's clusters (unless given) and give each citation link its anchor and
+    section; ``linked(cluster)``: whether the cluster is on the page as a link (one only
+    in an image's alt text, say, is text there and has no anchor)."""
     clusters = page_clusters(markdown, styled.bibliography) if clusters is None else clusters
-    headings = _heading_lines(markdown) if clusters else []
+    headings = [(number, _with_citation_text(text, styled)) for number, text in _heading_lines(markdown)] \
+        if clusters else []
     counts: dict[str, int] = {}
     sites = []
     for cluster in clusters:
+        if not linked(cluster):
+            continue
         for key in styled.link_keys(cluster):
             counts[key] = counts.get(key, 0) + 1
             sites.append(CitationSite(key, citation_anchor(key, counts[key]), cluster.line,
@@ -242,15 +252,26 @@ def place_citations(markdown: str, clusters: list[Cluster], slots: HtmlSlots | N
     return placed
 
 
-def fill_citations(placed: PlacedPage, styled: Styled) -> tuple[list[CitationSite], list[str]]:
+def fill_citations(placed: PlacedPage, styled: Styled, html: str | None = None) -> tuple[list[CitationSite], list[str]]:
     """Give the page's placeholders their HTML; return its citation sites and the keys
-    it cites in the style's order. Raises ``UnformattedClusterError`` for a cluster the
+    it cites in the style's order. ``html``: the converted page, whose clusters only in
+    attributes get no anchors. Raises ``UnformattedClusterError`` for a cluster the
     engine was not given."""
-    _, sites = locate_citations(placed.source, styled, placed.clusters)
+    in_text = placed.slots.inline_in_text(html) if html is not None else None
+    slot_of = {id(cluster): number for cluster, number in zip(placed.clusters, placed.cluster_slots, strict=True)}
+
+    def linked(cluster: Cluster) -> bool:
+        return in_text is None or slot_of[id(cluster)] in in_text
+
+    _, sites = locate_citations(placed.source, styled, placed.clusters, linked)
     anchors = iter(sites)
     for cluster, number in zip(placed.clusters, placed.cluster_slots, strict=True):
+        text = styled.citation_text(cluster)
+        if not linked(cluster):  # only in attributes: text there, no anchor
+            placed.slots.fill_in(number, escape(text), (), None, text)
+            continue
         ids = [next(anchors).anchor for _ in styled.link_keys(cluster)]
-        placed.slots.fill_in(number, styled.citation_html(cluster, ids), ids, styled.citation_search_form(cluster))
+        placed.slots.fill_in(number, styled.citation_html(cluster, ids), ids, styled.citation_search_form(cluster), text)
     cited = styled.ordered(placed.cited_keys)
     if placed.references_slot is not None:
         placed.slots.fill_in(placed.references_slot, references_html(cited, styled),
@@ -290,6 +311,19 @@ def _heading_lines(markdown: str) -> list[tuple[int, str]]:
             text = text.split("{", 1)[0].strip() if text.endswith("}") else text
             headings.append((number, text))
     return headings
+
+
+def _with_citation_text(text: str, styled: Styled) -> str:
+    """A heading's Markdown with each citation as its text, as readers see the heading."""
+    pieces, position = [], 0
+    for cluster in find_citations(text, styled.bibliography.entries):
+        try:
+            shown = styled.citation_text(cluster)
+        except UnformattedClusterError:
+            shown = ""
+        pieces += [text[position:cluster.start], shown]
+        position = cluster.end
+    return "".join(pieces) + text[position:]
 
 
 def _section_at(headings: list[tuple[int, str]], line: int) -> str:

@@ -74,10 +74,11 @@ class Cluster:
         return [item.key for item in self.items + self.nested]
 
 
-def find_citations(markdown: str, known_keys=frozenset()) -> list[Cluster]:
+def find_citations(markdown: str, known_keys=frozenset(), code: bool = True) -> list[Cluster]:
     """Every citation in document order. ``known_keys``: the bibliography's keys (in-text
-    ``@key`` is a citation only for these)."""
-    return _Scanner(markdown, known_keys).scan()
+    ``@key`` is a citation only for these). ``code=False``: the text has no code to leave
+    out (text that Markdown has already read, say)."""
+    return _Scanner(markdown, known_keys, code).scan()
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,9 @@ class _Found:
 class _Scanner:
     """Pandoc's inline citation parsers over the masked page, memoised by position."""
 
-    def __init__(self, markdown: str, known_keys) -> None:
+    def __init__(self, markdown: str, known_keys, code: bool = True) -> None:
         self.source = markdown
-        self.text = mask_code(markdown)
+        self.text = mask_code(markdown) if code else markdown
         self.known = known_keys
         self.labels = {_label(m["label"]) for m in REFERENCE_DEFINITION.finditer(self.text)}
         self.brackets, self.parens = _matching_pairs(self.text)

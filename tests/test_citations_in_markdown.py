@@ -1,0 +1,112 @@
+"""Citations where Markdown puts text (issue 22): headings, alt text, escapes, near
+misses, and the invariant that no citation of a known key is published as text."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from citations.markdown_escapes import AtSignEscapes
+from citations.published_text import near_misses, raw_citations
+from citations.syntax import find_citations
+from test_hostile_input import hostile_site, page_with
+
+KEY = "vera-unjust-burden-2018"
+KNOWN = {KEY: {}}
+
+
+def build_page(tmp_path, body: str, strict: bool = True):
+    site = hostile_site(tmp_path)
+    site.page("index.md", page_with(body))
+    (site.docs / "x.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    return site.build(strict=strict)
+
+
+def test_a_citation_in_a_heading_is_a_link_and_its_id_and_toc_entry_are_text(tmp_path):
+    result = build_page(tmp_path, f"## What the report found [@{KEY}]\n\nText.\n")
+    assert result.returncode == 0, result.output
+    tree = LexborHTMLParser(result.page("index.html"))
+    heading = tree.css_first("article h2#what-the-report-found-hinton-2018")
+    assert heading is not None, [node.attributes for node in tree.css("article h2")]
+    assert heading.css_first('a[role="doc-biblioref"]').attributes["href"] == f"#ref-{KEY}"
+    entry = tree.css_first('.md-nav--secondary a[href="#what-the-report-found-hinton-2018"]')
+    assert entry is not None and "What the report found (Hinton, 2018)" in " ".join(entry.text().split())
+    assert "citation" not in entry.html.split(">", 1)[0]  # the toc link carries no placeholder
+
+
+def test_a_citation_in_alt_text_is_text_and_leaves_no_link_behind(tmp_path):
+    result = build_page(tmp_path, f"![A chart, see @{KEY}](x.png)\n")
+    assert result.returncode == 0, result.output  # strict: the Sources page links to no missing anchor
+    image = LexborHTMLParser(result.page("index.html")).css_first("article img")
+    assert image.attributes["alt"] == "A chart, see Hinton (2018)"
+
+
+def test_a_backslash_keeps_an_at_sign_literal_as_in_pandoc(tmp_path):
+    result = build_page(tmp_path, f"Write to team\\@example.org, or \\@{KEY}.\n")
+    assert result.returncode == 0, result.output
+    text = LexborHTMLParser(result.page("index.html")).css_first("article").text()
+    assert f"team@example.org, or @{KEY}." in text and "\\@" not in text
+
+
+def test_at_sign_escapes_work_in_plain_python_markdown():
+    html = markdown.markdown("a\\@b and `c\\@d`", extensions=[AtSignEscapes()])
+    assert html == "<p>a@b and <code>c\\@d</code></p>"  # in code, Markdown keeps the backslash
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("[@]", "put the key right after @"), (f"[@ {KEY}]", "put the key right after @"), ("[-@]", "put the key right after @"),
+    (f"[@{KEY}", "close the bracket after the key"),
+])
+def test_near_misses_are_warnings_that_name_the_fix(tmp_path, written, fix):
+    strict = build_page(tmp_path, f"Text {written} more.\n")
+    assert strict.returncode == 1
+    assert f"docs/index.md:10: '{written}" in strict.output and fix in strict.output
+    assert "Traceback" not in strict.output
+
+
+def test_citations_and_escaped_brackets_are_no_near_misses():
+    text = f"[@{KEY}] and [see @{KEY}, p. 3] and \\[@ not] and `[@]` and\n\n```\n[@]\n```\n"
+    assert near_misses(text, find_citations(text, KNOWN)) == []
+
+
+# Stray fence lines: every citation is formatted or stops the build; none is published raw.
+
+FENCES = ["~~~", "```", "```python", "~~~~"]
+PLACES = [
+    "{fence}\n\nBefore [@" + KEY + "]. After [@" + KEY + "].\n",
+    "Before [@" + KEY + "].\n\n{fence}\n\nAfter [@" + KEY + "].\n",
+    "Before [@" + KEY + "].\n\nAfter [@" + KEY + "].\n{fence}\n",
+    "Before [@" + KEY + "] and\n{fence}\nin the same paragraph [@" + KEY + "].\n",
+]
+
+
+@pytest.mark.parametrize("fence", FENCES)
+@pytest.mark.parametrize("place", range(len(PLACES)))
+def test_stray_fence_lines_never_let_a_citation_out_raw(tmp_path, fence, place):
+    result = build_page(tmp_path, PLACES[place].format(fence=fence))
+    if result.returncode == 0:
+        article = LexborHTMLParser(result.page("index.html")).css_first("article")
+        for node in article.css("code, pre"):
+            node.decompose()
+        assert f"[@{KEY}]" not in article.text(), result.output
+        assert len(article.css('a[role="doc-biblioref"]')) >= 1
+    else:
+        assert "would be published as text" in result.output, result.output
+        assert re.search(r"docs/index\.md:\d+: citation '\[@" + KEY + r"\]' would be published as text", result.output)
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    (f"<p>Raw [@{KEY}] here</p>", [f"[@{KEY}]"]),
+    (f"<h2>Title @{KEY}</h2>", [f"@{KEY}"]),
+    (f'<p><img alt="see @{KEY}" src="x.png"></p>', [f"@{KEY}"]),
+    (f'<table><tr><td><a title="[@{KEY}]" href="#">x</a></td></tr></table>', [f"[@{KEY}]"]),
+    (f"<p><code>[@{KEY}]</code></p><pre><code>@{KEY}</code></pre>", []),
+    ("<p>[@unknown-2020] and someone@example.org</p>", []),
+    (f'<p><span class="citation" data-cites="{KEY}">(<a href="#ref-{KEY}">Hinton, 2018</a>)</span></p>', []),
+])
+def test_the_invariant_finds_citations_left_as_text_outside_code(html, expected):
+    assert raw_citations(html, KNOWN) == expected
