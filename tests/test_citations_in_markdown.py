@@ -110,3 +110,11 @@ def test_stray_fence_lines_never_let_a_citation_out_raw(tmp_path, fence, place):
 ])
 def test_the_invariant_finds_citations_left_as_text_outside_code(html, expected):
     assert raw_citations(html, KNOWN) == expected
+
+
+def test_the_invariant_reads_keys_through_html_escapes():
+    # A key may hold & or < between letters (Pandoc's grammar); in HTML they are escaped.
+    known = {"r&d:2020": {}, "a<b": {}}
+    assert raw_citations("<p>See [@r&amp;d:2020].</p>", known) == ["[@r&d:2020]"]
+    assert raw_citations("<p>As @a&lt;b says</p>", known) == ["@a<b"]
+    assert raw_citations("<p>As @a&lt;bc says, and r&amp;d</p>", known) == []

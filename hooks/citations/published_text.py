@@ -14,9 +14,11 @@ Plain Python, no MkDocs import.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from html import unescape
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -24,6 +26,8 @@ from citations.syntax import Cluster, find_citations, mask_code
 
 # "[@" or "[-@" and what follows, up to the end of the would-be key.
 BRACKET_AT = re.compile(r"(?<!\\)\[-?@(?P<key>\{[^}\s]*\}?|[^\s\]\[;,]*)")
+# "@" and the key-like text after it, for a first pass over the page's HTML.
+AT_KEY = re.compile(r"@\{?(?P<key>[^\s\]\[;,{}]+)")
 CODE_ELEMENTS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
 TEXT_ATTRIBUTES = ("alt", "title", "aria-label")
 
@@ -40,11 +44,13 @@ class NearMiss:
 
 def near_misses(markdown: str, clusters: list[Cluster]) -> list[NearMiss]:
     """Every ``[@`` that starts no citation, outside code, with its line and fix."""
+    inside = _spans(clusters)
+    if not any(not _within(inside, match.start()) for match in BRACKET_AT.finditer(markdown)):
+        return []  # every "[@" starts or sits in a citation: no need to find the code
     masked = mask_code(markdown)
-    inside = [(cluster.start, cluster.end) for cluster in clusters]
     found = []
     for match in BRACKET_AT.finditer(masked):
-        if any(start <= match.start() < end for start, end in inside):
+        if _within(inside, match.start()):
             continue
         line_end = masked.find("\n", match.start())
         line_end = len(markdown) if line_end < 0 else line_end
@@ -56,6 +62,21 @@ def near_misses(markdown: str, clusters: list[Cluster]) -> list[NearMiss]:
             fix = "close the bracket after the key: [@key] or [@key, p. 3]; to show an @, write \\@"
         found.append(NearMiss(markdown.count("\n", 0, match.start()) + 1, shown.strip(), fix))
     return found
+
+
+def _spans(clusters: list[Cluster]) -> list[tuple[int, int]]:
+    """The clusters' spans, outermost only, in order (nested ones lie within them)."""
+    spans: list[tuple[int, int]] = []
+    for cluster in sorted(clusters, key=lambda found: found.start):
+        if spans and cluster.start < spans[-1][1]:
+            continue
+        spans.append((cluster.start, cluster.end))
+    return spans
+
+
+def _within(spans: list[tuple[int, int]], position: int) -> bool:
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
 def unescaped_raw_citations(html: str, markdown: str, known_keys) -> list[str]:
@@ -73,6 +94,8 @@ def unescaped_raw_citations(html: str, markdown: str, known_keys) -> list[str]:
 
 def raw_citations(html: str, known_keys) -> list[str]:
     """The text of every citation of a known key left as text outside code in ``html``."""
+    if not any(_known_at(match, known_keys) for match in AT_KEY.finditer(unescape(html))):
+        return []  # no "@" before a known key anywhere in the page: nothing to look for
     tree = LexborHTMLParser(html)
     if tree.body is None:
         return []
@@ -93,6 +116,14 @@ def raw_citations(html: str, known_keys) -> list[str]:
             if value:
                 check(value)
     return found
+
+
+def _known_at(match: re.Match, known_keys) -> bool:
+    """Whether the text after an "@" starts with a known key (Pandoc's keys may end in
+    punctuation that also ends a sentence, so each shorter prefix is tried too)."""
+    key = match["key"]
+    return any(key[:end] in known_keys for end in range(len(key), 0, -1)
+               if end == len(key) or not key[end].isalnum())
 
 
 def _in_code(node) -> bool:
