@@ -52,7 +52,7 @@ from citations.render import (
 from citations.slots import HtmlSlots
 from citations.sources_page import Backlink, SourcesListing, fill_sources, sources_markdown
 from citations.syntax import Cluster
-from extra_settings import load_extra_settings, shown_file, shown_path
+from extra_settings import OneOrMoreFiles, load_extra_settings, shown_file, shown_path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from contributor_log import contributor_log
@@ -76,30 +76,10 @@ PANDOC_EXPORTS = {"bibliography.bib": "bibtex", "bibliography-biblatex.bib": "bi
 CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
 
 
-class _OneOrMoreFiles(c.BaseConfigOption[list]):
-    """A file, or a list of files (the site's own YAML beside a reference manager's
-    export, say), each relative to mkdocs.yml and existing."""
-
-    def pre_validation(self, config: base.Config, key_name: str) -> None:
-        self.config_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-
-    def run_validation(self, value: object) -> list[str]:
-        files = [value] if isinstance(value, str) else value
-        if not isinstance(files, list) or not files or not all(isinstance(name, str) and name for name in files):
-            raise base.ValidationError("expected a file name or a list of file names")
-        found = []
-        for name in files:
-            path = self.config_dir / name
-            if not path.is_file():
-                raise base.ValidationError(f"the file '{name}' does not exist")
-            found.append(str(path))
-        return found
-
-
 class CitationsConfig(base.Config):
     """Settings under ``extra.citations`` in mkdocs.yml."""
 
-    bibliography = _OneOrMoreFiles()
+    bibliography = OneOrMoreFiles()
     sources_page = c.Type(str, default="sources.md")
     # Any in-text CSL style, relative to mkdocs.yml; APA 7 (hooks/citations/styles/) if unset.
     style = c.Optional(c.File(exists=True))
