@@ -71,6 +71,8 @@ def test_problem_format_names_file_line_entry_and_fix():
         (("  type: report\n", ""), "entry 'good-2020': missing 'type'"),
         (("id: good-2020", "id: 'good 2020'"), ":2: entry 'good 2020': id 'good 2020' is not a valid key"),
         (("id: good-2020", "id: 'good,2020'"), ":2: entry 'good,2020': id 'good,2020' is not a valid key"),
+        (("id: good-2020", "id: 'a<b>c'"), ":2: entry 'a<b>c': id 'a<b>c' holds '<' or '>'"),
+        (("id: good-2020", "id: '<script>x</script>'"), "holds '<' or '>' — use another key"),
         (('issued: "2020"', "issued: [{year: 2020, month: 13}]"), ":7: entry 'good-2020': 'issued' [2020, 13] is not "
                                                                  "a real date"),
         (('issued: "2020"', "issued: [{year: 2020, season: 2}]"), "'issued' has an unknown part 'season'"),

@@ -25,6 +25,7 @@ from citations.yaml_strings import LineDict, error_fix, error_line, error_reason
 KEY_PATTERN = re.compile(r"^\w+(?:(?:[:/](?=/))*[:.#$%&\-+?<>~/]\w+)*$")
 # Any other key is cited in braces, @{https://example.org/report/} (Pandoc's syntax); it may
 # not hold what would end a BibTeX key or an attribute: spaces, braces, quotes, commas.
+MARKUP_IN_KEY = re.compile(r"[<>]")
 BRACED_KEY_PATTERN = re.compile(r"^[^\s{}\"',()=\\\x00-\x1f\x7f]{1,200}$")
 # A date as text: ISO 8601 / EDTF level 0-1 ("2018", "2018-05", "2019-06-13", "2019~",
 # "2019?", "2019-06-13/2019-06-14", "2019/..").
@@ -384,6 +385,10 @@ def validate_entry(entry: Any, path: str) -> list[Problem]:
         report("id", f"{'key' if bibtex else 'id'} '{key}' is not a valid key",
                "use no spaces, braces, quotes, commas, parentheses, '=' or backslashes in it (a key "
                "with other characters than letters, digits and -_:. is cited in braces: @{key})")
+    elif MARKUP_IN_KEY.search(key):
+        # Pandoc's grammar allows them, but in a page Markdown reads "<b>" in [@a<b>c] as a tag.
+        report("id", f"{'key' if bibtex else 'id'} '{key}' holds '<' or '>'",
+               "use another key: a page could not cite it, since Markdown reads <...> as HTML")
     entry_type = entry.get("type")
     if not entry_type:
         report("type", "missing 'type'", "add 'type:' with a CSL type such as report, webpage, article-journal, "
