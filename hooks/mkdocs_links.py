@@ -18,12 +18,12 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
-import re
 from pathlib import Path
 from urllib.parse import unquote
 from typing import TYPE_CHECKING
 
 import built_pages
+from extra_settings import shown_path
 from link_check.cache import LinkCache
 from link_check.html_scan import scan_site
 from link_check.internal import InternalProblem, check_internal, site_base_path
@@ -159,7 +159,7 @@ def _report_written_links(root: Path) -> None:
     for written, level in _mkdocs_messages.caught:
         source = _source_file(written.source)
         text = source.read_text(encoding="utf-8", errors="replace") if source else ""
-        shown = _shown(source, root) if source else f"docs/{written.source}"
+        shown = shown_path(source, root) if source else f"docs/{written.source}"
         located.append((shown, line_of_link(text, written.link), written, level))
     for shown, line, written, level in sorted(located, key=lambda item: item[:2]):
         log.log(level, "%s", message(written, shown, line, doc_files, _anchors_of))
@@ -196,10 +196,6 @@ def _anchors_of(src_uri: str) -> set[str]:
     return set(page.present_anchor_ids or ()) if page is not None else set()
 
 
-def _shown(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-
-
 def _in_source_terms(problem: InternalProblem, root: Path) -> str:
     """Name the Markdown file and its line when the link is written there, else the built
     page; a missing anchor comes with the nearest one the target page has."""
@@ -213,7 +209,7 @@ def _in_source_terms(problem: InternalProblem, root: Path) -> str:
     if source is None:
         return f"{problem.page} (theme or generated page): {problem.kind} '{problem.url}': {problem.problem} — {fix}"
     line = line_of_link(source.read_text(encoding="utf-8", errors="replace"), problem.url)
-    where = f"{_shown(source, root)}:{line}" if line else f"{_shown(source, root)} (built as {problem.page})"
+    where = f"{shown_path(source, root)}:{line}" if line else f"{shown_path(source, root)} (built as {problem.page})"
     return f"{where}: {problem.kind} '{problem.url}': {problem.problem} — {fix}"
 
 

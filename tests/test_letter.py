@@ -274,11 +274,15 @@ def test_paragraph_links_are_found_with_linear_work(unit):
 # Content notes declared on the passage they cover (issue 23)
 
 
+# A page that presents ¶2 with its own content note.
+NOTED_TOPIC = ("---\ntitle: Topic\ndescription: A topic.\ncontent_note: Discusses policing.\n---\n\n"
+               "# Topic\n\nFrom the letter: [¶2](letter.md#para-2)\n\n## Detail\n\n"
+               "From the letter: [¶2–3](letter.md#para-2)\n\nText.\n")
+
+
 def test_a_noted_paragraph_carries_its_note_wherever_the_letter_is_shown(letter_site):
     letter_site.letter_data += "content_notes:\n  2: 'The next paragraph discusses policing.'\n"
-    letter_site.page("topic.md", "---\ntitle: Topic\ndescription: A topic.\ncontent_note: Discusses policing.\n---\n\n"
-                                 "# Topic\n\nFrom the letter: [¶2](letter.md#para-2)\n\n## Detail\n\n"
-                                 "From the letter: [¶2–3](letter.md#para-2)\n\nText.\n")
+    letter_site.page("topic.md", NOTED_TOPIC)
     result = letter_site.build()
     assert result.returncode == 0, result.output
     tree = LexborHTMLParser(result.page("letter/index.html"))
@@ -300,9 +304,7 @@ def test_a_passage_note_is_inert_text(letter_site):
     """content_notes is contributor data: markup in it is shown as text, never applied."""
     letter_site.letter_data += ("content_notes:\n  2: \"<script>alert(1)</script> [x](javascript:alert(2)) "
                                 "![t](https://elsewhere.example/t.png) {onclick=alert(3)}\"\n")
-    letter_site.page("topic.md", "---\ntitle: Topic\ndescription: A topic.\ncontent_note: Discusses policing.\n---\n\n"
-                                 "# Topic\n\nFrom the letter: [¶2](letter.md#para-2)\n\n## Detail\n\n"
-                                 "From the letter: [¶2–3](letter.md#para-2)\n\nText.\n")
+    letter_site.page("topic.md", NOTED_TOPIC)
     result = letter_site.build()
     assert result.returncode == 0, result.output
     tree = LexborHTMLParser(result.page("letter/index.html"))
