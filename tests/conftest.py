@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import io
 import json
+import logging
 import os
 import subprocess
 import sys
 import textwrap
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +51,44 @@ def run_mkdocs_build(config_file: Path, site_dir: Path, *extra: str, env: dict |
         capture_output=True, text=True, env=environment, timeout=300, check=False,
     )
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)
+
+
+def run_mkdocs_in_process(config_file: Path, site_dir: Path, *extra: str, env: dict | None = None,
+                          strict: bool = True) -> BuildResult:
+    """Run `mkdocs build` through MkDocs' own command-line entry point, in this process.
+
+    The same code runs as in `run_mkdocs_build`, less the second a new interpreter spends
+    importing and compiling templates (fixture sites build hundreds of times a run). What
+    it prints is collected as a terminal-less CLI prints it, and its exit status is the
+    CLI's; an escaping exception is printed with its traceback, as Python would. Running
+    many builds in one process also holds the hooks to resetting their state per build,
+    as `mkdocs serve` needs. A test of this helper compares it with the real CLI.
+    """
+    from mkdocs.__main__ import ColorFormatter, cli
+
+    arguments = ["build", *(["--strict"] if strict else []), "-f", str(config_file), "-d", str(site_dir), *extra]
+    output = io.StringIO()
+    mkdocs_log, build_log = logging.getLogger("mkdocs"), logging.getLogger("mkdocs.commands.build")
+    saved = (os.environ.copy(), list(mkdocs_log.handlers), list(build_log.filters), ColorFormatter.text_wrapper.width)
+    os.environ.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    ColorFormatter.text_wrapper.width = 0  # the CLI's output is a pipe in CI: never wrapped
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            try:
+                cli.main(arguments, prog_name="mkdocs")
+                returncode = 0
+            except SystemExit as exit_:
+                returncode = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+            except Exception:  # noqa: BLE001 - printed and failed, as the interpreter would
+                traceback.print_exc()
+                returncode = 1
+    finally:
+        # The CLI adds a log handler and a duplicate filter on every call: each build starts clean.
+        os.environ.clear()
+        os.environ.update(saved[0])
+        mkdocs_log.handlers[:], build_log.filters[:] = saved[1], saved[2]
+        ColorFormatter.text_wrapper.width = saved[3]
+    return BuildResult(returncode, output.getvalue(), site_dir)
 
 
 @pytest.fixture(scope="session")
@@ -161,7 +203,7 @@ class FixtureSite:
         return config
 
     def build(self, *extra: str, strict: bool = True, env: dict | None = None) -> BuildResult:
-        return run_mkdocs_build(self.config_file(), self.root / "site", *extra, strict=strict, env=env)
+        return run_mkdocs_in_process(self.config_file(), self.root / "site", *extra, strict=strict, env=env)
 
 
 @pytest.fixture
