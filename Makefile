@@ -57,7 +57,7 @@ test: $(VENV)/.test-deps browser-deps
 	@mkdir -p build
 	$(BIN)/mkdocs build --strict > build/site-build.log 2>&1 || { cat build/site-build.log; exit 1; }
 	PYTHONPATH=hooks $(BIN)/python -m survivor_safety site --config mkdocs.yml
-	TEST_SITE_DIR="$(CURDIR)/site" TEST_SITE_LOG="$(CURDIR)/build/site-build.log" $(BIN)/python -m pytest -n auto
+	TEST_SITE_DIR="$(CURDIR)/site" TEST_SITE_LOG="$(CURDIR)/build/site-build.log" $(BIN)/python -m pytest -n auto --dist worksteal
 
 test-fast: $(VENV)/.test-deps
 	$(BIN)/python -m pytest -n auto -m "not browser"
