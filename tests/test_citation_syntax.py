@@ -240,6 +240,22 @@ def test_code_blocks_and_front_matter_are_never_read():
     assert [c.items for c in find_citations(markdown, KEYS)] == [(CitationItem("c"),)]
 
 
+@pytest.mark.parametrize("opener", ["!!! note", '!!! warning "Title"', "??? note", "???+ note", "[^1]:"])
+def test_indented_bodies_are_text_and_code_inside_them_is_code(opener):
+    """An admonition's, a details box's or a footnote's body is indented by four, as
+    Python-Markdown reads it: text. Code in it is indented by four more. A line back at
+    the margin ends the body, and indented code after it is code again."""
+    markdown = (f"{opener}\n\n    Body [@a].\n\n        [@b] code in the body\n\n    More [@c].\n\n"
+                "After.\n\n    [@doe99] code after the body\n")
+    assert [cluster.keys for cluster in find_citations(markdown, KEYS)] == [["a"], ["c"]]
+    # Python-Markdown, with the site's extensions, reads it the same way.
+    import markdown as python_markdown
+
+    html = python_markdown.markdown(f"x[^1]\n\n{markdown}", extensions=["admonition", "pymdownx.details", "footnotes"])
+    in_code = {node.text() for node in LexborHTMLParser(html).css("code")}
+    assert in_code == {"[@b] code in the body\n", "[@doe99] code after the body\n"}, html
+
+
 def test_masking_keeps_offsets():
     markdown = "a `[@x]` b\n\n```\n[@y]\n```\n"
     assert len(mask_code(markdown)) == len(markdown)

@@ -10,7 +10,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from citations.markdown_escapes import AtSignEscapes
-from citations.published_text import near_misses, raw_citations
+from citations.published_text import near_misses, raw_citations, unescaped_raw_citations
 from citations.syntax import find_citations
 from test_hostile_input import hostile_site, page_with
 
@@ -103,7 +103,11 @@ def test_stray_fence_lines_never_let_a_citation_out_raw(tmp_path, fence, place):
     (f"<p>Raw [@{KEY}] here</p>", [f"[@{KEY}]"]),
     (f"<h2>Title @{KEY}</h2>", [f"@{KEY}"]),
     (f'<p><img alt="see @{KEY}" src="x.png"></p>', [f"@{KEY}"]),
-    (f'<table><tr><td><a title="[@{KEY}]" href="#">x</a></td></tr></table>', [f"[@{KEY}]"]),
+    (f'<table><tr><td><img alt="[@{KEY}]" src="x.png"></td></tr></table>', [f"[@{KEY}]"]),
+    # Pandoc reads no citation in a title, and an address shown as a link is an address.
+    (f'<p><a title="[@{KEY}]" href="#">x</a> <span title="@{KEY}">y</span></p>', []),
+    (f'<p><a href="https://example.org/@{KEY}">https://example.org/@{KEY}</a></p>', []),
+    (f'<p><a href="https://example.org/@{KEY}">see @{KEY}</a></p>', [f"@{KEY}"]),
     (f"<p><code>[@{KEY}]</code></p><pre><code>@{KEY}</code></pre>", []),
     ("<p>[@unknown-2020] and someone@example.org</p>", []),
     (f'<p><span class="citation" data-cites="{KEY}">(<a href="#ref-{KEY}">Hinton, 2018</a>)</span></p>', []),
@@ -118,3 +122,16 @@ def test_the_invariant_reads_keys_through_html_escapes():
     assert raw_citations("<p>See [@r&amp;d:2020].</p>", known) == ["[@r&d:2020]"]
     assert raw_citations("<p>As @a&lt;b says</p>", known) == ["@a<b"]
     assert raw_citations("<p>As @a&lt;bc says, and r&amp;d</p>", known) == []
+
+
+def test_the_invariant_allows_what_the_page_keeps_literal_and_nothing_more():
+    """An escaped @ cites nothing, in brackets or not; an image's description keeps the
+    text of its code as plain text. A citation written in code does not excuse one left
+    as text elsewhere."""
+    cite = f"[@{KEY}]"
+    assert unescaped_raw_citations(f"<p>Blah {cite} and @{KEY}</p>", f"Blah [\\@{KEY}] and \\@{KEY}", KNOWN) == []
+    assert unescaped_raw_citations(f'<p><img alt="Write {cite}" src="x.png"></p>',
+                                   f"![Write `{cite}`](x.png)", KNOWN) == []
+    written_in_code = f"Write `{cite}`.\n\n~~~\n{cite}\n"
+    assert unescaped_raw_citations(f"<p>Write <code>{cite}</code>.</p><p>{cite}</p>", written_in_code, KNOWN) == [cite]
+    assert unescaped_raw_citations(f"<p>{cite} and {cite}</p>", f"[\\@{KEY}] and {cite}", KNOWN) == [cite]

@@ -255,8 +255,9 @@ def place_citations(markdown: str, clusters: list[Cluster], slots: HtmlSlots | N
 def fill_citations(placed: PlacedPage, styled: Styled, html: str | None = None) -> tuple[list[CitationSite], list[str]]:
     """Give the page's placeholders their HTML; return its citation sites and the keys
     it cites in the style's order. ``html``: the converted page, whose clusters only in
-    attributes get no anchors. Raises ``UnformattedClusterError`` for a cluster the
-    engine was not given."""
+    attributes or in a link's text are text, with no link or anchor (as Pandoc writes a
+    citation in a link). Raises ``UnformattedClusterError`` for a cluster the engine was
+    not given."""
     in_text = placed.slots.inline_in_text(html) if html is not None else None
     slot_of = {id(cluster): number for cluster, number in zip(placed.clusters, placed.cluster_slots, strict=True)}
 
@@ -267,7 +268,7 @@ def fill_citations(placed: PlacedPage, styled: Styled, html: str | None = None) 
     anchors = iter(sites)
     for cluster, number in zip(placed.clusters, placed.cluster_slots, strict=True):
         text = styled.citation_text(cluster)
-        if not linked(cluster):  # only in attributes: text there, no anchor
+        if not linked(cluster):  # only in attributes or a link's text: text there, no anchor
             placed.slots.fill_in(number, escape(text), (), None, text)
             continue
         ids = [next(anchors).anchor for _ in styled.link_keys(cluster)]

@@ -32,6 +32,9 @@ PLACEHOLDER = re.compile(r"<!--citations-(?P<block>[0-9a-f]+):(?P<b>\d+)-->|cita
 # A start tag holding an inline placeholder, and each attribute value in it.
 TAG_WITH_PLACEHOLDER = re.compile(r"<[A-Za-z][^<>]*citation[0-9a-f]+n\d+z[^<>]*>")
 ATTRIBUTE = re.compile(r'(?P<name>[A-Za-z_:][-\w:.]*)="(?P<value>[^"]*)"')
+# A tag (a placeholder in its attributes is inside it), or an inline placeholder in text.
+TAG_OR_INLINE_PLACEHOLDER = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>"
+                                       r"|citation(?P<inline>[0-9a-f]+)n(?P<i>\d+)z")
 # Attributes that name an anchor: they take the slug of the text.
 ANCHOR_ATTRIBUTES = frozenset({"id", "href", "for", "name"})
 
@@ -113,9 +116,17 @@ class HtmlSlots:
         return ATTRIBUTE.sub(attribute, tag.group())
 
     def inline_in_text(self, html: str) -> set[int]:
-        """The inline placeholders of this page that stand in its text (not only inside a tag)."""
-        text = TAG_WITH_PLACEHOLDER.sub("", html)
-        return {int(match["i"]) for match in PLACEHOLDER.finditer(text) if match["inline"] == self.token}
+        """The inline placeholders of this page that stand in its text: not only inside a
+        tag, and not in a link's text, where a citation's own link cannot go (a link in a
+        link is cut in two by the browser's parser)."""
+        found, links_open = set(), 0
+        for match in TAG_OR_INLINE_PLACEHOLDER.finditer(html):
+            if match["name"]:
+                if match["name"].lower() == "a":
+                    links_open = max(0, links_open - 1) if match["close"] else links_open + 1
+            elif match["inline"] == self.token and not links_open:
+                found.add(int(match["i"]))
+        return found
 
     def unfilled(self, html: str) -> bool:
         return any(self._piece(match) is not None for match in PLACEHOLDER.finditer(html))

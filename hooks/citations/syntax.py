@@ -488,6 +488,9 @@ BACKTICK_RUN = re.compile(r"(?<!\\)`+")
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+# Blocks whose body is indented by four: admonitions (!!!), details (??? and ???+) and
+# footnote definitions ([^label]:). Their body is text; code inside is indented by four more.
+INDENTED_BODY = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?|\[\^[^\]\n]+\]:)")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -554,10 +557,12 @@ def _mask_front_matter(text: str) -> str:
 
 
 def _mask_blocks(text: str) -> str:
-    """Mask fenced code blocks, and indented code blocks outside lists."""
+    """Mask fenced code blocks, and indented code blocks outside lists (in an admonition,
+    details or footnote body, those indented four more than the body)."""
     lines = text.split("\n")
     fence: str | None = None
     in_list = False
+    body_indent: int | None = None  # the code indent inside an indented-body block
     previous_blank = True
     for index, line in enumerate(lines):
         stripped = line.strip()
@@ -571,12 +576,17 @@ def _mask_blocks(text: str) -> str:
             fence = opening["fence"]
             lines[index] = _blank(line)
             continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if stripped and previous_blank and body_indent is not None and indent < body_indent - 4:
+            body_indent = None  # a line back at the block's own level ends its body
         if LIST_ITEM.match(line):
             in_list = True
+        elif body := INDENTED_BODY.match(line):
+            body_indent = len(body["indent"].expandtabs(4)) + 8
         elif stripped and previous_blank and not line[:1].isspace():
             in_list = False
-        indented = line.startswith(("    ", "\t"))
-        if indented and stripped and not in_list and (previous_blank or _is_code(lines, index)):
+        code_indent = 4 if body_indent is None else body_indent
+        if stripped and indent >= code_indent and not in_list and (previous_blank or _is_code(lines, index)):
             lines[index] = _blank(line)
         previous_blank = not stripped
     return "\n".join(lines)
