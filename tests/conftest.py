@@ -53,12 +53,55 @@ def run_mkdocs_build(config_file: Path, site_dir: Path, *extra: str, env: dict |
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)
 
 
+class _CompiledTemplates:
+    """Jinja's bytecode cache, in memory: each build makes a new template environment, and
+    compiling the theme's templates again was half of a fixture site's build. Jinja
+    checks each template's source against the cached code, so a changed one recompiles."""
+
+    def __init__(self) -> None:
+        import jinja2
+
+        class Cache(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self.code: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket) -> None:
+                if bucket.key in self.code:
+                    bucket.bytecode_from_string(self.code[bucket.key])
+
+            def dump_bytecode(self, bucket) -> None:
+                self.code[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+
+    @contextlib.contextmanager
+    def in_every_environment(self):
+        from mkdocs.theme import Theme
+
+        get_env = Theme.get_env
+
+        def with_cache(theme):
+            environment = get_env(theme)
+            environment.bytecode_cache = self.cache
+            return environment
+
+        Theme.get_env = with_cache
+        try:
+            yield
+        finally:
+            Theme.get_env = get_env
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def run_mkdocs_in_process(config_file: Path, site_dir: Path, *extra: str, env: dict | None = None,
                           strict: bool = True) -> BuildResult:
     """Run `mkdocs build` through MkDocs' own command-line entry point, in this process.
 
     The same code runs as in `run_mkdocs_build`, less the second a new interpreter spends
-    importing and compiling templates (fixture sites build hundreds of times a run). What
+    importing and compiling templates (fixture sites build hundreds of times a run; the
+    templates' compiled code is kept, as Jinja's bytecode cache keeps it). What
     it prints is collected as a terminal-less CLI prints it, and its exit status is the
     CLI's; an escaping exception is printed with its traceback, as Python would. Running
     many builds in one process also holds the hooks to resetting their state per build,
@@ -73,7 +116,8 @@ def run_mkdocs_in_process(config_file: Path, site_dir: Path, *extra: str, env: d
     os.environ.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
     ColorFormatter.text_wrapper.width = 0  # the CLI's output is a pipe in CI: never wrapped
     try:
-        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output), \
+                COMPILED_TEMPLATES.in_every_environment():
             try:
                 cli.main(arguments, prog_name="mkdocs")
                 returncode = 0
