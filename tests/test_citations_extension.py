@@ -97,3 +97,11 @@ def test_many_candidates_in_one_paragraph_take_linear_work(convert, unit):
 
     small, large = ours(unit * (400 // len(unit))), ours(unit * (1600 // len(unit)))
     assert large <= 4.5 * small + 2000, (unit, small, large)
+
+
+def test_an_unknown_key_stops_the_document_with_its_line(convert):
+    from citations.render import UnknownKeyError
+
+    with pytest.raises(UnknownKeyError) as stopped:
+        convert("Text.\n\nCited [@vera-unjust-burden-2019].\n")
+    assert (stopped.value.key, stopped.value.line) == ("vera-unjust-burden-2019", 3)
