@@ -73,6 +73,9 @@ class OrderedChecks:
         return self._process is not None
 
     def submit(self, then: Callable[[Any], None], check: Callable[..., Any], *arguments: Any) -> None:
+        """Run ``check(*arguments)`` and give its result to ``then``, in order. Results that
+        have arrived are delivered here too, so a failed check is raised by this call or by
+        ``finish``, whichever delivers it; ``close`` stops the worker either way."""
         if self._process is None:
             then(check(*arguments))
             return

@@ -28,19 +28,25 @@ def test_results_come_back_in_order(in_worker):
     assert not checks.in_worker  # finished: the worker has stopped
 
 
+# A check's failure is raised by whichever call delivers it: submit() when the worker
+# answered at once, else finish(). Either way close() stops the worker.
+
+
 def test_a_check_that_raises_is_raised_here():
     checks = OrderedChecks(in_worker=True)
-    checks.submit(lambda _: None, _fails, 7)
     with pytest.raises(ValueError, match="check failed on 7"):
+        checks.submit(lambda _: None, _fails, 7)
         checks.finish()
+    checks.close()
     assert multiprocessing.active_children() == []
 
 
 def test_the_raised_check_carries_the_workers_traceback():
     checks = OrderedChecks(in_worker=True)
-    checks.submit(lambda _: None, _fails, 7)
     with pytest.raises(ValueError) as raised:
+        checks.submit(lambda _: None, _fails, 7)
         checks.finish()
+    checks.close()
     assert isinstance(raised.value.__cause__, RemoteTraceback)
     assert "_fails" in str(raised.value.__cause__) and "check failed on 7" in str(raised.value.__cause__)
 
@@ -66,9 +72,10 @@ def _unpicklable(_: int):
 
 def test_a_result_that_cannot_be_sent_back_is_an_error_not_a_hang():
     checks = OrderedChecks(in_worker=True)
-    checks.submit(lambda _: None, _unpicklable, 1)
     with pytest.raises(RuntimeError, match="could not be sent back"):
+        checks.submit(lambda _: None, _unpicklable, 1)
         checks.finish()
+    checks.close()
     assert multiprocessing.active_children() == []
 
 
