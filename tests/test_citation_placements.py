@@ -200,14 +200,18 @@ def test_the_markdown_extension_reads_each_place_as_pandoc_renders_it(tmp_path, 
     from citations.markdown_extension import CitationsExtension
 
     (tmp_path / "corpus.json").write_text(json.dumps(corpus_items()), encoding="utf-8")
+    extension = CitationsExtension(bibliography=str(tmp_path / "corpus.json"))
+    md = markdown.Markdown(extensions=[extension, "admonition", "footnotes", "tables", "toc", "attr_list"])
+    # Every document's clusters in one engine run first, as a build would (one run per build).
+    extension.citations.format([cluster for number, _, text in CASES_PLACED
+                                for cluster in find_citations(page_markdown(number, text, 0), KEYS)])
 
     def page_of(number: int, text: str):
-        extension = CitationsExtension(bibliography=str(tmp_path / "corpus.json"))
-        html = markdown.markdown(page_markdown(number, text, 0),
-                                 extensions=[extension, "admonition", "footnotes", "tables", "toc", "attr_list"])
+        html = md.reset().convert(page_markdown(number, text, 0))
         return LexborHTMLParser(f"<body>{html}</body>").body
 
     assert_reads_as_pandoc("the extension", CASES_PLACED, page_of, pandoc_cases, EXTENSION_DIALECT_DIFFERENCES)
+    assert extension.citations.engine_runs == 1
 
 
 def assert_reads_as_pandoc(subject: str, cases, page_of, pandoc_cases, known_differences: set) -> None:

@@ -77,13 +77,19 @@ def test_a_cluster_the_pre_pass_missed_gets_one_more_engine_run(convert):
     assert citations.engine_runs == 2
 
 
-def test_each_document_starts_again(tmp_path):
+def test_each_document_starts_again_with_what_the_engine_made(tmp_path):
+    """Anchors count again in each document; a cluster formatted for an earlier document
+    of the same instance needs no new engine run."""
     (tmp_path / "bibliography.yaml").write_text(MINIMAL_BIBLIOGRAPHY, encoding="utf-8")
-    md = markdown.Markdown(extensions=[CitationsExtension(bibliography=str(tmp_path / "bibliography.yaml"))])
+    extension = CitationsExtension(bibliography=str(tmp_path / "bibliography.yaml"))
+    md = markdown.Markdown(extensions=[extension])
     first = md.convert(f"One [@{KEY}].")
     md.reset()
     second = md.convert(f"Two [@{KEY}].")
     assert f'id="cite-{KEY}-1"' in first and f'id="cite-{KEY}-1"' in second
+    assert extension.citations.engine_runs == 1
+    md.reset().convert(f"Three [see @{KEY}].")
+    assert extension.citations.engine_runs == 2
     assert md.reset().convert("No citation.") == "<p>No citation.</p>"
 
 
@@ -105,3 +111,12 @@ def test_an_unknown_key_stops_the_document_with_its_line(convert):
     with pytest.raises(UnknownKeyError) as stopped:
         convert("Text.\n\nCited [@vera-unjust-burden-2019].\n")
     assert (stopped.value.key, stopped.value.line) == ("vera-unjust-burden-2019", 3)
+
+
+def test_what_markdown_read_inside_a_citation_reaches_the_engine_as_written(convert):
+    """A backslash escape or a code span inside a cluster reaches Pandoc as written, not
+    as Markdown's placeholders."""
+    page, _, _ = convert(f"Blah [@{KEY}, p. 3\\*] and [see `x` @{KEY}].\n")
+    # (the mark follows the link, which Pandoc ends before a suffix)
+    assert citation_texts(page) == ["(Hinton, 2018, p. 3 [partly verified]*)", "(see x Hinton, 2018 [partly verified])"]
+    assert "klzzwxh" not in page.html and "\x02" not in page.html

@@ -15,7 +15,9 @@ table-of-contents entry, and an image's alt text, are made by Markdown from the
 citation's text. A citation in a link's text is text (a link cannot hold a link), as in
 Pandoc. The References list follows the document.
 
-One engine run per document: a pre-pass over the source collects every cluster for one
+At most one engine run per document: a pre-pass over the source collects the clusters
+not formatted yet (by an earlier document of the same Markdown instance: each cluster's
+text does not depend on its document, since every entry is given to every run) for one
 Pandoc run; a cluster it missed is formatted by one more run, never dropped.
 
 Plain Python-Markdown; no MkDocs import.
@@ -23,6 +25,7 @@ Plain Python-Markdown; no MkDocs import.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,7 +34,7 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import INLINE_PLACEHOLDER_RE, AtomicString
+from markdown.util import ETX, INLINE_PLACEHOLDER_RE, STX, AtomicString
 
 from citations.bibliography import Bibliography, load_bibliographies
 from citations.engine import DEFAULT_STYLE, Engine, Formatted
@@ -45,6 +48,8 @@ from citations.syntax import Cluster, find_citations
 CITATION_START = r"(?=\[|-?@)"
 # After Python-Markdown's code spans (190) and backslash escapes (180), before its links (160).
 INLINE_PRIORITY = 175
+# How Python-Markdown holds a backslash-escaped character until the end (its code point).
+ESCAPED_CHARACTER = re.compile(f"{STX}([0-9]+){ETX}")
 
 
 class CitationsExtension(Extension):
@@ -76,26 +81,29 @@ class CitationsExtension(Extension):
 
 
 class DocumentCitations:
-    """One document's citations: the engine's results, and each key's citations so far."""
+    """The engine's results, and one document's citations of each key so far."""
 
     def __init__(self, bibliography: Bibliography, engine: Engine) -> None:
         self.bibliography = bibliography
         self.engine = engine
         self.engine_runs = 0
+        self.styled: Styled | None = None  # kept from document to document
         self.reset()
 
     def reset(self) -> None:
-        self.styled: Styled | None = None
         self.counts: dict[str, int] = {}
         self.cited: list[str] = []
         self._scanned: tuple[str, dict[int, Cluster]] = ("", {})
 
     def format(self, clusters: list[Cluster]) -> None:
-        """One engine run for the clusters the pre-pass found, or for one it missed."""
-        texts = [cluster.engine_text for cluster in clusters]
+        """One engine run for the clusters not formatted yet (the pre-pass's, or one it missed)."""
+        done = self.styled.formatted.clusters if self.styled is not None else {}
+        texts = [cluster.engine_text for cluster in clusters if cluster.engine_text not in done]
+        if not texts and self.styled is not None:
+            return
         formatted = self.engine.format(texts, engine_items(self.bibliography))
         self.engine_runs += 1
-        if self.styled is not None:  # a missed cluster: keep what the first run made
+        if self.styled is not None:  # keep what earlier runs made
             formatted = Formatted({**self.styled.formatted.clusters, **formatted.clusters},
                                   self.styled.formatted.references, self.styled.formatted.order)
         self.styled = Styled(self.bibliography, formatted)
@@ -115,6 +123,13 @@ class DocumentCitations:
         if cluster is None or not all(key in self.bibliography.entries for key in cluster.keys):
             return None
         return cluster
+
+    def as_written(self, text: str) -> Cluster | None:
+        """``text`` as one cluster of known keys, or None."""
+        found = find_citations(text, self.bibliography.entries, code=False)
+        if len(found) != 1 or (found[0].start, found[0].end) != (0, len(text)):
+            return None
+        return found[0] if all(key in self.bibliography.entries for key in found[0].keys) else None
 
     def element(self, cluster: Cluster) -> etree.Element:
         """The cluster as elements: Pandoc's HTML, with each link's id, tooltip and mark."""
@@ -150,7 +165,14 @@ class CitationProcessor(InlineProcessor):
         cluster = self.citations.cluster_at(data, m.start())
         if cluster is None:
             return None, None, None
-        return self.citations.element(cluster), m.start(), m.start() + len(cluster.text)
+        end = m.start() + cluster.end - cluster.start
+        if STX in cluster.text:  # it holds what Markdown has already read: read it as written
+            # (its placeholders' text first; an escaped character's is STX, code point, ETX)
+            written = ESCAPED_CHARACTER.sub(lambda escaped: "\\" + chr(int(escaped[1])), self.unescape(cluster.text))
+            cluster = self.citations.as_written(written)
+            if cluster is None:
+                return None, None, None
+        return self.citations.element(cluster), m.start(), end
 
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
