@@ -40,7 +40,7 @@ from citations.bibliography import Bibliography, load_bibliographies
 from citations.engine import DEFAULT_STYLE, Engine, Formatted
 from citations.exports import engine_items
 from citations.markdown_escapes import AtSignEscapes
-from citations.render import Styled, citation_anchor, page_clusters, reference_anchor, references_html
+from citations.render import Styled, citation_anchor, page_clusters, references_html
 from citations.syntax import Cluster, find_citations
 
 # Where a citation may start: a bracket ("[@a]", "[see -@a]"), or "@a" or "-@a" in text.
