@@ -610,6 +610,23 @@ def test_search_loads_on_demand_finds_diversion_and_opens_the_page(desktop, site
     assert recorder.third_party() == []
 
 
+def test_words_typed_before_the_index_arrives_are_searched_when_it_does(phone, site):
+    """On a slow connection a reader types before the index has arrived: the search runs
+    once it has, instead of the box keeping words that nothing searched."""
+    page, _ = phone
+    held = []
+    index = re.compile(r"/search/search_index\.json$")
+    page.route(index, lambda route: held.append(route))  # answered below, after the typing
+    page.goto(page_url(site, "values/index.html"), wait_until="load")
+    with page.expect_request(index):  # opening search asks for the index
+        page.locator('label[for="__search"].md-header__button').click()
+    page.locator(".md-search__input").press_sequentially("coercive")  # key by key, as Material reads it
+    expect(page.locator(".md-search-result__meta")).to_have_text(re.compile(r"^\s*Initializing search\s*$"))
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator(".md-search-result__list .md-search-result__link").first).to_be_visible()
+
+
 def test_nothing_is_stored_unless_the_reader_chooses_a_palette(desktop, site):
     page, _ = desktop
     for path in ("index.html", "values/index.html", "sources/index.html"):

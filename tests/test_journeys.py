@@ -49,7 +49,9 @@ def test_a_reader_on_a_phone_follows_evidence_searches_and_leaves(browser, site)
     page.locator('label[for="__search"].md-header__button').click()
     query = page.locator(".md-search__input")
     expect(query).to_be_visible()
-    query.fill("coercive")
+    # Typed key by key, as a reader types: Material reads the query on keyup (a filled-in
+    # value is read only if its delayed read on focus comes after the filling).
+    query.press_sequentially("coercive")
     result = page.locator(".md-search-result__list .md-search-result__link").first
     expect(result).to_be_visible(timeout=15_000)  # the index loads when search first opens
     result.click()
