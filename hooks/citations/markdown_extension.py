@@ -119,17 +119,19 @@ class DocumentCitations:
             text, by_end = data, {len(data) - cluster.start: cluster
                                   for cluster in find_citations(data, self.bibliography.entries, code=False)}
             self._scanned = (text, by_end)
-        cluster = by_end.get(after)
-        if cluster is None or not all(key in self.bibliography.entries for key in cluster.keys):
-            return None
-        return cluster
+        return self._of_known_keys(by_end.get(after))
 
     def as_written(self, text: str) -> Cluster | None:
         """``text`` as one cluster of known keys, or None."""
         found = find_citations(text, self.bibliography.entries, code=False)
         if len(found) != 1 or (found[0].start, found[0].end) != (0, len(text)):
             return None
-        return found[0] if all(key in self.bibliography.entries for key in found[0].keys) else None
+        return self._of_known_keys(found[0])
+
+    def _of_known_keys(self, cluster: Cluster | None) -> Cluster | None:
+        if cluster is None or not all(key in self.bibliography.entries for key in cluster.keys):
+            return None
+        return cluster
 
     def element(self, cluster: Cluster) -> etree.Element:
         """The cluster as elements: Pandoc's HTML, with each link's id, tooltip and mark."""
@@ -205,7 +207,6 @@ class PlaceReferences(Treeprocessor):
             heading = etree.SubElement(root, "h2", {"id": "references"})
             heading.text = "References"
             root.append(html_elements(references_html(self.citations.cited, self.citations.styled)))
-
 
     def _text_of_placeholders(self, value: str) -> str:
         """Python-Markdown writes an image's description into alt one level deep: a link
