@@ -1,54 +1,42 @@
 """MkDocs adapter for the citations package: events only, the work is in ``citations/``.
 
-Order of work in a build:
+Citations are a Python-Markdown extension (``citations.markdown_extension``): Markdown
+itself decides what is code, text and attribute, and each citation becomes elements of
+its tree. This hook gives the extension one engine run for the whole build and turns
+its errors into ``FILE:LINE`` messages.
 
-1. ``on_config``: validate ``extra.citations``, load the bibliography and check the
-   citation style (errors stop).
+1. ``on_config``: validate ``extra.citations``, load the bibliography, check the citation
+   style (errors stop) and add the extension to the build's Markdown extensions.
 2. ``on_files``: read every page once and find its citations (an unknown key stops the
    build, with file and line); start the engine (``citations.engine``, cached): one
    Pandoc run formats every unique citation and every entry, two more write the BibTeX
-   and BibLaTeX exports. They run beside MkDocs' own work, which needs none of their
-   results until the first page's context. Warn about sources nothing cites; put a
-   placeholder for each citation and a References section in every page; add the
-   exports (CSL-JSON and RIS written here).
-3. ``on_page_markdown``: take that placement (found again only if an earlier hook
-   changed the page's Markdown), append "Cite this page", and place the Sources list.
-4. ``on_env``: the BibTeX exports get their text (MkDocs writes files next).
-5. ``on_page_context``, before the search plugin: wait for the engine once, put its HTML
-   in every page's placeholders (Pandoc's HTML, with bibliography text escaped; it
-   never passes through Markdown) and collect the Sources page's backlinks; then fill
-   this page's citations (search reads them as text) and tell MkDocs about the anchors
-   they carry. After search: the citations' links, and References and "Cite this page",
-   which search excludes, so its parser reads none of their markup.
-6. ``on_post_build``: the same wait, for a build in which no page's context ran.
+   and BibLaTeX exports, in threads beside MkDocs' own work. Warn about sources nothing
+   cites; add the exports (CSL-JSON and RIS written here).
+3. ``on_page_markdown``: the first page waits for the engine's run; the extension uses
+   its results. On the Sources page, a placeholder for each list of sources.
+4. ``on_page_content``: what the page cites, and where, for the Sources page's backlinks.
+5. ``on_env``: the BibTeX exports get their text (MkDocs writes files next).
+6. ``on_page_context``: before the search plugin, the Sources page's lists (every page
+   has been converted by now) and the page's citation tags; after it, "Cite this page"
+   (dated by hooks/mkdocs_page_meta.py) and the check that no citation is left as text.
+7. ``on_post_build``: the same wait, for a build in which no page waited for the engine.
 """
 
 from __future__ import annotations
 
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from citations.bibliography import KEY_PATTERN, Bibliography, BibliographyError, load_bibliographies, \
     suggest_key
-from citations.engine import DEFAULT_STYLE, Engine, EngineError, Formatted, default_cache_dir
+from citations.engine import DEFAULT_STYLE, Engine, EngineError, default_cache_dir
 from citations.exports import bibtex_exports, engine_items, to_csl_json, to_ris
-from citations.markdown_escapes import AtSignEscapes
+from citations.markdown_extension import CitationsExtension, DocumentCitations
 from citations.published_text import near_misses, unescaped_raw_citations
-from citations.render import (
-    CitationSite,
-    PlacedPage,
-    Styled,
-    UnformattedClusterError,
-    UnknownKeyError,
-    cite_this_page_html,
-    fill_citations,
-    page_clusters,
-    place_citations,
-)
+from citations.render import UnknownKeyError, cite_this_page_html, page_clusters
 from citations.slots import HtmlSlots
 from citations.sources_page import Backlink, SourcesListing, fill_sources, sources_markdown
 from citations.syntax import Cluster
@@ -95,22 +83,49 @@ class _BuildState:
         self.bibliography = bibliography
         self.engine = engine
         self.config_dir = config_dir
+        self.citations = _SiteCitations(self)
         self.pages: dict[str, tuple[File, str]] = {}      # every page and its text, as on_files read it
         self.clusters: dict[str, list[Cluster]] = {}      # per page, as on_files found them
         self.cited: set[str] = set()                      # every key any page cites
-        self.read_pages: dict[str, PlacedPage] = {}       # per page, placed in on_files, for on_page_markdown
-        self.placed: dict[str, PlacedPage] = {}           # per page, from on_page_markdown
-        self.slots: dict[str, HtmlSlots] = {}             # per page, until its last placeholder is filled
-        self.cite_slots: dict[str, int] = {}              # per page, its "Cite this page" slot (dated after page meta)
-        self.for_search: dict[str, tuple[str, str]] = {}  # per page, while search reads it: (HTML with
-        #                                                   placeholders, the search view given to search)
-        self.sources_listing: SourcesListing | None = None
-        self.formatting: Future[Formatted] | None = None  # the engine's runs, beside MkDocs' own work
-        self.exports: Future[dict[str, str]] | None = None
-        self.export_files: dict[str, File] = {}
-        self.styled: Styled | None = None
+        self.page: Page | None = None                     # the page Markdown is converting
         self.cited_on: dict[str, list[str]] = {}          # per page, the keys it cites in the style's order
         self.backlinks: dict[str, list[Backlink]] = {}
+        self.sources_slots: HtmlSlots | None = None       # the Sources page's lists, filled before search
+        self.sources_listing: SourcesListing | None = None
+        self.formatting: Future | None = None             # the engine's runs, beside MkDocs' own work
+        self.exports: Future[dict[str, str]] | None = None
+        self.export_files: dict[str, File] = {}
+
+
+class _SiteCitations(DocumentCitations):
+    """The extension's citations for this build: formatted by the build's one engine
+    run, and its errors, raised while Markdown converts a page, as that page's lines."""
+
+    def __init__(self, state: _BuildState) -> None:
+        super().__init__(state.bibliography, state.engine)
+        self.state = state
+
+    def format(self, clusters: list[Cluster]) -> None:
+        """One more run, for a cluster the build's run was not given (an earlier hook
+        added it to the page's Markdown)."""
+        try:
+            super().format(clusters)
+        except EngineError as error:
+            raise PluginError(f"{self._where(clusters[0].text)[0]}: {error}") from None
+
+    def unknown_key(self, key: str, written: str) -> None:
+        where, in_file = self._where(written)
+        added = "" if in_file else " (added by a hook; it is not in the file)"
+        raise PluginError(f"{where}: unknown citation key '{key}'{added} — {_unknown_key_fix(key, self.state)}")
+
+    def _where(self, text: str) -> tuple[str, bool]:
+        """FILE:LINE of ``text`` on the page being converted, and whether that is a line of
+        its file (if not, of the Markdown an earlier hook gave the page)."""
+        page = self.state.page
+        file, source = self.state.pages.get(page.file.src_uri, (page.file, ""))
+        line = _line_of(source, text)
+        shown = f"{shown_file(file, self.state.config_dir)}:{line or _line_of(self.source, text) or 1}"
+        return shown, line is not None
 
 
 _state: _BuildState | None = None
@@ -137,12 +152,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except EngineError as error:
         raise PluginError(f"mkdocs.yml: extra.citations: {error}") from None
     _state = _BuildState(settings, bibliography, engine, config_dir)
-    config.markdown_extensions.append(AtSignEscapes())  # "\@" keeps an @ literal, as in Pandoc
+    config.markdown_extensions.append(CitationsExtension(citations=_state.citations))
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Find every page's citations, start the engine on them, place them, add the exports."""
+    """Find every page's citations, start the engine on them, add the exports."""
     state = _require_state()
     state.pages = {file.src_uri: (file, file.content_string) for file in files.documentation_pages()}
     state.clusters = {uri: _find_clusters(file, source, state) for uri, (file, source) in state.pages.items()}
@@ -155,7 +170,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                 "(it is listed under Further reading until then)",
                 state.bibliography.where(key), key, _citation_of(key),
             )
-    state.read_pages = {uri: place_citations(source, state.clusters[uri]) for uri, (_, source) in state.pages.items()}
     files.append(File.generated(config, "bibliography.json", content=to_csl_json(state.bibliography)))
     files.append(File.generated(config, "bibliography.ris", content=to_ris(state.bibliography)))
     for name in PANDOC_EXPORTS:  # their text comes from the engine, in on_env
@@ -165,18 +179,25 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Put placeholders for the citations; on the Sources page, for the list of sources."""
+    """Give the extension the engine's results; on the Sources page, place its lists."""
     state = _require_state()
-    uri = page.file.src_uri
-    placed = state.placed[uri] = _placed_page(markdown, page, state)
-    state.slots[uri] = placed.slots
-    if uri == state.settings.sources_page:  # its own citations, if any, and the list of sources
-        return _place_sources_list(placed.markdown, page, state, placed.slots)
-    if page.is_homepage:
-        return placed.markdown  # the home page introduces the site; content pages are what readers cite
-    # Filled after the page's date is known (hooks/mkdocs_page_meta.py, in on_page_context).
-    number = state.cite_slots[uri] = placed.slots.reserve(searched=False)
-    return placed.markdown + "\n\n" + placed.slots.placeholder(number) + "\n"
+    _wait_for_formatting(state)
+    state.page = page
+    if page.file.src_uri == state.settings.sources_page:
+        return _place_sources_list(markdown, page, state)
+    return markdown
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """What the page cites, in the style's order, and where (the Sources page's backlinks)."""
+    state = _require_state()
+    citations = state.citations
+    state.cited_on[page.file.src_uri] = citations.styled.ordered(citations.cited) if citations.cited else []
+    file, source = state.pages.get(page.file.src_uri, (page.file, page.markdown or ""))
+    title = _page_title(source, file) if citations.sites else ""
+    for site in citations.sites:
+        state.backlinks.setdefault(site.key, []).append(Backlink(file.src_uri, title, site.section, site.anchor))
+    return html
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -187,59 +208,43 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     return env
 
 
-# Before the search plugin (priority 0) reads the page: the citations are searchable.
+# Before the search plugin (priority 0) reads the page: the Sources page's entries are searchable.
 @event_priority(100)
-def _fill_before_search(context: dict[str, Any], *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> dict[str, Any]:
-    """Fill the citations (on the Sources page, the lists of sources); MkDocs validates
-    links to the anchors of every placeholder."""
+def _before_search(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    """The Sources page's lists, now that every page's citations are known; every
+    other page's citation tags for reference managers."""
     state = _require_state()
-    _fill_every_page(state)
-    uri = page.file.src_uri
-    slots = state.slots.get(uri)
-    if slots is None:
-        return context
-    if uri == state.settings.sources_page and state.sources_listing is not None:
-        fill_sources(state.sources_listing, state.styled, state.backlinks, _url_from(page, state), slots)
-    else:
-        page.meta["citation_meta"] = _citation_meta(page, config, state.cited_on.get(uri, []), state)
-    if page.present_anchor_ids is not None:
-        page.present_anchor_ids = {slots.text(anchor, anchor=True) for anchor in page.present_anchor_ids} | slots.ids
-    _citations_in_toc(page.toc, slots)
-    html = page.content or ""
-    page.content = slots.fill(html, for_search=True)
-    state.for_search[uri] = (html, page.content)
+    if page.file.src_uri == state.settings.sources_page and state.sources_listing is not None:
+        slots = state.sources_slots
+        fill_sources(state.sources_listing, state.citations.styled, state.backlinks, _url_from(page, state), slots)
+        page.content = slots.fill(page.content or "")
+        if page.present_anchor_ids is not None:  # MkDocs checks links to them
+            page.present_anchor_ids |= slots.ids
+    elif page.file.src_uri in state.cited_on:
+        page.meta["citation_meta"] = _citation_meta(page, config, state.cited_on[page.file.src_uri], state)
     return context
 
 
-# After the search plugin has indexed the page, before the safety hook (-100) checks
-# the content. Search read each citation as its text, and skipped the References list
-# and "Cite this page" (excluded from search), so its pure-Python parser read neither.
+# After hooks/mkdocs_page_meta.py has dated the page, before the safety hook (-100) checks it.
 @event_priority(-50)
-def _fill_after_search(context: dict[str, Any], *, page: Page, config: MkDocsConfig,
-                       nav: Navigation) -> dict[str, Any]:
-    """Fill every placeholder with its HTML."""
+def _after_search(context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    """"Cite this page" on content pages (excluded from search); then the invariant."""
     state = _require_state()
-    uri = page.file.src_uri
-    slots = state.slots.pop(uri, None)
-    html, search_view = state.for_search.pop(uri, (None, None))
-    if slots is None or html is None:
-        return context
-    if page.content is not search_view and search_view != html:
-        raise PluginError(f"{shown_file(page.file, state.config_dir)}: a plugin changed the page's HTML while the search "
-                          "index read it, so "
-                          "hooks/mkdocs_citations.py cannot put the citations' links in — give that plugin's "
-                          "on_page_context a priority above 100 or below -50")
-    if uri in state.cite_slots:
-        slots.fill_in(state.cite_slots.pop(uri), _cite_this_page(page, config))
-    # Unchanged, the page is filled from before its search view; changed by a plugin when
-    # search had read nothing in a light form, it is filled as it now is.
-    page.content = slots.fill(html if page.content is search_view else page.content or "")
+    if not page.is_homepage and page.file.src_uri != state.settings.sources_page:
+        page.content = (page.content or "") + "\n" + _cite_this_page(page, config)
     _check_no_raw_citation(page, state)
     return context
 
 
-on_page_context = CombinedEvent(_fill_before_search, _fill_after_search)
+on_page_context = CombinedEvent(_before_search, _after_search)
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Wait for the engine even if no page did, so its problems always stop the build."""
+    _wait_for_formatting(_require_state())
+
+
+# Helper functions
 
 
 def _check_no_raw_citation(page: Page, state: _BuildState) -> None:
@@ -248,30 +253,10 @@ def _check_no_raw_citation(page: Page, state: _BuildState) -> None:
     raw = unescaped_raw_citations(page.content or "", source, state.bibliography.entries)
     if not raw:
         return
-    formatted_at = {cluster.start for cluster in state.clusters.get(page.file.src_uri, [])}
-    position = next((found.start() for found in re.finditer(re.escape(raw[0]), source)
-                     if found.start() not in formatted_at), source.find(raw[0]))
-    line = source.count("\n", 0, position) + 1 if position >= 0 else 1
+    line = _line_of(source, raw[0]) or 1
     raise PluginError(f"{shown_file(file, state.config_dir)}:{line}: citation '{raw[0]}' would be published as "
-                      "text — Markdown reads this line differently from the citation check (a ``` or ~~~ line "
-                      "above it that Markdown does not take for a fence, say): close or remove that fence line")
-
-
-def _citations_in_toc(items, slots: HtmlSlots) -> None:
-    """A heading with a citation: its entry in the table of contents reads the citation's
-    text, and its id the slug of that text, as in the page (``HtmlSlots.fill``)."""
-    for item in items:
-        item.title = slots.text(item.title)
-        item.id = slots.text(item.id, anchor=True)
-        _citations_in_toc(item.children, slots)
-
-
-def on_post_build(*, config: MkDocsConfig) -> None:
-    """Wait for the engine even if no page did, so its problems always stop the build."""
-    _fill_every_page(_require_state())
-
-
-# Helper functions
+                      "text — Markdown reads nothing inside a raw HTML block: add markdown=\"1\" to the HTML "
+                      "element around it, or write the citation outside the HTML")
 
 
 def _check_style(style: Path, config_dir: Path) -> None:
@@ -294,29 +279,36 @@ def _find_clusters(file: File, source: str, state: _BuildState) -> list[Cluster]
     try:
         clusters = page_clusters(source, state.bibliography)
     except UnknownKeyError as error:
-        suggestion = suggest_key(error.key, state.bibliography)
-        if suggestion is None:
-            fix = f"add an entry with id '{error.key}' to {_bibliography_path(state)}"
-        elif KEY_PATTERN.match(suggestion):
-            fix = f"did you mean '{suggestion}'?"
-        else:  # Pandoc reads such a key only in braces
-            fix = f"did you mean '{suggestion}'? Cite it in braces: {_citation_of(suggestion)}"
         raise PluginError(f"{shown_file(file, state.config_dir)}:{error.line}: unknown citation key "
-                          f"'{error.key}' — {fix}") from None
+                          f"'{error.key}' — {_unknown_key_fix(error.key, state)}") from None
     for miss in near_misses(source, clusters):
         log.warning("%s", miss.message(shown_file(file, state.config_dir)))
     return clusters
 
 
+def _unknown_key_fix(key: str, state: _BuildState) -> str:
+    suggestion = suggest_key(key, state.bibliography)
+    if suggestion is None:
+        return f"add an entry with id '{key}' to {state.bibliography.path}"
+    if KEY_PATTERN.match(suggestion):
+        return f"did you mean '{suggestion}'?"
+    return f"did you mean '{suggestion}'? Cite it in braces: {_citation_of(suggestion)}"  # Pandoc reads it only so
+
+
 def _start_engine(state: _BuildState) -> None:
     """Format every cluster and write the BibTeX exports in two threads (each a Pandoc
-    process). Nothing before the first page's context needs the results, so Markdown
-    conversion and the theme's templates run meanwhile on the other core."""
+    process), while MkDocs reads the navigation and the theme."""
     every_cluster = [cluster.engine_text for found in state.clusters.values() for cluster in found]
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="citations")
     state.formatting = pool.submit(state.engine.format, every_cluster, engine_items(state.bibliography))
     state.exports = pool.submit(bibtex_exports, state.bibliography, state.engine, PANDOC_EXPORTS)
     pool.shutdown(wait=False)  # the threads end with their runs
+
+
+def _wait_for_formatting(state: _BuildState) -> None:
+    """Once per build: the extension takes the engine's run over every page."""
+    if not state.citations.collected:
+        state.citations.use(_engine_result(state.formatting, state))
 
 
 def _engine_result(future: Future | None, state: _BuildState):
@@ -329,25 +321,6 @@ def _engine_result(future: Future | None, state: _BuildState):
         raise PluginError(_engine_message(error, state)) from None
 
 
-def _fill_every_page(state: _BuildState) -> None:
-    """Once per build, when the first page needs it: the engine's results into every
-    page's placeholders, and the backlinks the Sources page lists."""
-    if state.styled is not None:
-        return
-    state.styled = Styled(state.bibliography, _engine_result(state.formatting, state))
-    for uri, placed in state.placed.items():
-        file, source = state.pages[uri]
-        try:
-            sites, state.cited_on[uri] = fill_citations(placed, state.styled,
-                                                        file.page.content if file.page is not None else None)
-        except UnformattedClusterError as error:
-            raise PluginError(
-                f"{shown_file(file, state.config_dir)}:{error.cluster.line}: citation '{error.cluster.text}' "
-                "was added after the pages were read — add it to the page's Markdown file, not in a later hook"
-            ) from None
-        _collect_backlinks(file, source, sites, state)
-
-
 def _engine_message(error: EngineError, state: _BuildState) -> str:
     """The engine's problem as one line, at the first page and line that has the citation."""
     for uri, (file, _) in state.pages.items():
@@ -356,43 +329,24 @@ def _engine_message(error: EngineError, state: _BuildState) -> str:
                 return f"{shown_file(file, state.config_dir)}:{cluster.line}: {error.problem} in '{cluster.text}' — {error.fix}"
     if error.key in state.bibliography:
         return f"{state.bibliography.where(error.key)}: entry '{error.key}': {error}"
-    return f"{_bibliography_path(state)}: {error}"
+    return f"{state.bibliography.path}: {error}"
 
 
-def _placed_page(markdown: str, page: Page, state: _BuildState) -> PlacedPage:
-    """The placement from on_files, cut to the Markdown after the front matter; placed
-    again only if an earlier hook changed the page's Markdown."""
-    read = state.read_pages.pop(page.file.src_uri, None)
-    if read is not None and read.source.endswith(markdown):
-        offset = len(read.source) - len(markdown)
-        if not read.clusters or read.clusters[0].start >= offset:
-            return replace(read, markdown=read.markdown[offset:])
-    try:
-        return place_citations(markdown, page_clusters(markdown, state.bibliography))
-    except UnknownKeyError as error:
-        raise PluginError(f"{shown_file(page.file, state.config_dir)}:{error.line}: unknown citation key "
-                          f"'{error.key}' was added after the pages were read — add it to the page's "
-                          "Markdown file and the bibliography, not in a later hook") from None
+def _line_of(text: str, part: str) -> int | None:
+    """The line of ``text`` where ``part`` first stands, or None."""
+    position = text.find(part)
+    return text.count("\n", 0, position) + 1 if position >= 0 else None
 
 
-def _collect_backlinks(file: File, source: str, sites: list[CitationSite], state: _BuildState) -> None:
-    if not sites:
-        return
-    title = _page_title(source, file)
-    for site in sites:
-        state.backlinks.setdefault(site.key, []).append(
-            Backlink(file.src_uri, title, site.section, site.anchor)
-        )
-
-
-def _place_sources_list(markdown: str, page: Page, state: _BuildState, slots: HtmlSlots) -> str:
+def _place_sources_list(markdown: str, page: Page, state: _BuildState) -> str:
     if not SOURCES_MARKER.search(markdown):
         log.warning(
             "%s: no '<!-- citations:sources-list -->' marker — add it where the list of "
             "sources should appear", page.file.src_uri,
         )
         return markdown
-    state.sources_listing = sources_markdown(list(state.bibliography.keys()), state.cited, slots)
+    state.sources_slots = HtmlSlots()
+    state.sources_listing = sources_markdown(list(state.bibliography.keys()), state.cited, state.sources_slots)
     return SOURCES_MARKER.sub(lambda _: state.sources_listing.markdown, markdown, count=1)
 
 
@@ -420,7 +374,7 @@ def _citation_meta(page: Page, config: MkDocsConfig, keys: list[str], state: _Bu
     if config.site_url and page.canonical_url:
         tags.append(("citation_public_url", page.canonical_url))
     for key in keys:
-        tags.append(("citation_reference", state.styled.reference_text(key)))
+        tags.append(("citation_reference", state.citations.styled.reference_text(key)))
     return tags
 
 
@@ -433,11 +387,6 @@ def _cite_this_page(page: Page, config: MkDocsConfig) -> str:
     return cite_this_page_html(author, title, config.site_name, url, key, str(page.meta.get("last_updated") or ""))
 
 
-def _bibliography_path(state: _BuildState) -> str:
-    """The first bibliography file: where a new entry goes."""
-    return state.bibliography.path
-
-
 def _citation_of(key: str) -> str:
     """How a page cites ``key``: [@key], or [@{key}] when the key is not a plain one."""
     return f"[@{key}]" if KEY_PATTERN.match(key) else f"[@{{{key}}}]"
@@ -447,4 +396,3 @@ def _require_state() -> _BuildState:
     if _state is None:
         raise PluginError("hooks/mkdocs_citations.py: on_config did not run — list the hook under 'hooks:'")
     return _state
-

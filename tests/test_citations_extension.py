@@ -64,7 +64,7 @@ def test_a_heading_reads_its_citation_in_its_id_and_contents_entry(convert):
 
 def test_alt_text_and_link_text_hold_the_citation_as_text(convert):
     page, _, _ = convert(f"![see [@{KEY}]](x.png) and [a report [@{KEY}]](https://example.org/).\n")
-    assert page.css_first("img").attributes["alt"] == "see (Hinton, 2018 [partly verified])"
+    assert page.css_first("img").attributes["alt"] == "see (Hinton, 2018)"  # no verification mark, as in headings
     outer = page.css_first('a[href="https://example.org/"]')
     assert " ".join(outer.text().split()) == "a report (Hinton, 2018 [partly verified])"
     assert len(page.css("p a")) == 1  # a link holds no link: the browser would cut the outer one

@@ -11,11 +11,12 @@ SCRIPT = f"""
 import sys
 sys.modules["mkdocs"] = None          # any 'import mkdocs...' now raises ImportError
 sys.path.insert(0, {str(HOOKS)!r})
-from citations import bibliography, engine, exports, render, sources_page, syntax
-bib = bibliography.load_bibliography({str(DOCS / '_data' / 'bibliography.yaml')!r})
-formatted = engine.Engine(engine.DEFAULT_STYLE).format(["[@vera-unjust-burden-2018]"], exports.engine_items(bib))
-page = render.render_page("Text [@vera-unjust-burden-2018].", render.Styled(bib, formatted))
-assert 'href="#ref-vera-unjust-burden-2018"' in page.fill(page.markdown)
+import markdown
+from citations import (bibliography, engine, exports, markdown_extension, published_text, render, slots,
+                       sources_page, syntax)
+extension = markdown_extension.CitationsExtension(bibliography=[{str(DOCS / '_data' / 'bibliography.yaml')!r}])
+html = markdown.markdown("Text [@vera-unjust-burden-2018].", extensions=[extension])
+assert 'href="#ref-vera-unjust-burden-2018"' in html and 'id="ref-vera-unjust-burden-2018"' in html
 assert not any(name.startswith("mkdocs.") for name in sys.modules)
 print("ok")
 """

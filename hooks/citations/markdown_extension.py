@@ -18,7 +18,13 @@ Pandoc. The References list follows the document.
 At most one engine run per document: a pre-pass over the source collects the clusters
 not formatted yet (by an earlier document of the same Markdown instance: each cluster's
 text does not depend on its document, since every entry is given to every run) for one
-Pandoc run; a cluster it missed is formatted by one more run, never dropped.
+Pandoc run; a cluster it missed is formatted by one more run, never dropped. A host that
+formats a whole site in one run gives the extension that run's results instead
+(``DocumentCitations.use``); the pre-pass then has nothing to do.
+
+After a document, ``DocumentCitations`` holds what it cites (``cited``) and where
+(``sites``: each citation link's id and the heading it stands under), for a host's list
+of sources.
 
 Plain Python-Markdown; no MkDocs import.
 """
@@ -40,7 +46,7 @@ from citations.bibliography import Bibliography, load_bibliographies
 from citations.engine import DEFAULT_STYLE, Engine, Formatted
 from citations.exports import engine_items
 from citations.markdown_escapes import AtSignEscapes
-from citations.render import Styled, citation_anchor, page_clusters, references_html
+from citations.render import CitationSite, Styled, UnknownKeyError, citation_anchor, page_clusters, references_html
 from citations.syntax import Cluster, find_citations
 
 # Where a citation may start: a bracket ("[@a]", "[see -@a]"), or "@a" or "-@a" in text.
@@ -53,26 +59,32 @@ ESCAPED_CHARACTER = re.compile(f"{STX}([0-9]+){ETX}")
 
 
 class CitationsExtension(Extension):
-    def __init__(self, **kwargs) -> None:
+    """``bibliography``, ``style`` and ``cache_dir`` as settings; or ``citations``, a
+    ``DocumentCitations`` its host has made (MkDocs' hook does: its bibliography is
+    loaded and checked once per build, and its errors name the page)."""
+
+    def __init__(self, citations: DocumentCitations | None = None, **kwargs) -> None:
         self.config = {
             "bibliography": [[], "bibliography files: CSL-YAML, CSL-JSON or BibTeX"],
             "style": ["", "a CSL style file; APA 7 when empty"],
             "cache_dir": ["", "where the engine keeps its results; none when empty"],
         }
         super().__init__(**kwargs)
-        self.citations: DocumentCitations | None = None
+        self.citations = citations
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        files = self.getConfig("bibliography")
-        paths = [files] if isinstance(files, (str, Path)) else list(files)
-        bibliography = load_bibliographies([(path, str(path)) for path in paths])
-        style = Path(self.getConfig("style")) if self.getConfig("style") else DEFAULT_STYLE
-        cache_dir = Path(self.getConfig("cache_dir")) if self.getConfig("cache_dir") else None
-        self.citations = DocumentCitations(bibliography, Engine(style, cache_dir=cache_dir))
+        if self.citations is None:  # once: a host may make a Markdown instance per document
+            files = self.getConfig("bibliography")
+            paths = [files] if isinstance(files, (str, Path)) else list(files)
+            bibliography = load_bibliographies([(path, str(path)) for path in paths])
+            style = Path(self.getConfig("style")) if self.getConfig("style") else DEFAULT_STYLE
+            cache_dir = Path(self.getConfig("cache_dir")) if self.getConfig("cache_dir") else None
+            self.citations = DocumentCitations(bibliography, Engine(style, cache_dir=cache_dir))
         AtSignEscapes().extendMarkdown(md)  # "\@" keeps an @ literal, as in Pandoc
         md.preprocessors.register(CollectClusters(md, self.citations), "citations-collect", 25)
         md.inlinePatterns.register(CitationProcessor(CITATION_START, md, self.citations), "citation", INLINE_PRIORITY)
-        md.treeprocessors.register(PlaceReferences(md, self.citations), "citations-references", 15)
+        # After attr_list (8) has taken "{ #id }" off headings, before toc and MkDocs read ids (5).
+        md.treeprocessors.register(PlaceReferences(md, self.citations), "citations-references", 6)
         md.registerExtension(self)
 
     def reset(self) -> None:
@@ -81,19 +93,31 @@ class CitationsExtension(Extension):
 
 
 class DocumentCitations:
-    """The engine's results, and one document's citations of each key so far."""
+    """The engine's results, kept from document to document, and what one document cites."""
 
     def __init__(self, bibliography: Bibliography, engine: Engine) -> None:
         self.bibliography = bibliography
         self.engine = engine
         self.engine_runs = 0
-        self.styled: Styled | None = None  # kept from document to document
-        self.reset()
+        self.styled: Styled | None = None
+        self.collected = False  # True: the host formatted every document's clusters already
+        self.start("")
+
+    def start(self, source: str) -> None:
+        """A new document, whose Markdown is ``source``."""
+        self.source = source
+        self.cited: list[str] = []            # the keys it cites, first citation first
+        self.sites: list[CitationSite] = []   # its citation links, in document order
+        self.unmarked: dict[str, str] = {}    # a citation's text -> the same without verification marks
+        self._scanned: tuple[str, dict[int, Cluster]] = ("", {})
 
     def reset(self) -> None:
-        self.counts: dict[str, int] = {}
-        self.cited: list[str] = []
-        self._scanned: tuple[str, dict[int, Cluster]] = ("", {})
+        self.start("")
+
+    def use(self, formatted: Formatted) -> None:
+        """The results of one engine run over every document the host will convert."""
+        self.styled = Styled(self.bibliography, formatted)
+        self.collected = True
 
     def format(self, clusters: list[Cluster]) -> None:
         """One engine run for the clusters not formatted yet (the pre-pass's, or one it missed)."""
@@ -122,28 +146,41 @@ class DocumentCitations:
         return self._of_known_keys(by_end.get(after))
 
     def as_written(self, text: str) -> Cluster | None:
-        """``text`` as one cluster of known keys, or None."""
+        """``text`` as one cluster, or None."""
         found = find_citations(text, self.bibliography.entries, code=False)
         if len(found) != 1 or (found[0].start, found[0].end) != (0, len(text)):
             return None
         return self._of_known_keys(found[0])
 
     def _of_known_keys(self, cluster: Cluster | None) -> Cluster | None:
-        if cluster is None or not all(key in self.bibliography.entries for key in cluster.keys):
-            return None
+        """``cluster``, all of whose keys the bibliography has; an unknown one is an error."""
+        if cluster is not None:
+            for key in cluster.keys:
+                if key not in self.bibliography.entries:
+                    self.unknown_key(key, cluster.text)
         return cluster
 
+    def unknown_key(self, key: str, written: str) -> None:
+        """A citation (``written``) of a key the bibliography lacks, found by Markdown's
+        reading; a host may override this to say so in its own words."""
+        raise UnknownKeyError(key, self.line_of(written))
+
+    def line_of(self, text: str) -> int:
+        """The line of the document's source where ``text`` first stands (1 if nowhere)."""
+        position = self.source.find(text)
+        return self.source.count("\n", 0, position) + 1 if position >= 0 else 1
+
     def element(self, cluster: Cluster) -> etree.Element:
-        """The cluster as elements: Pandoc's HTML, with each link's id, tooltip and mark."""
-        assert self.styled is not None
-        if cluster.engine_text not in self.styled.formatted.clusters:
+        """The cluster as elements: Pandoc's HTML, each link with its tooltip and mark
+        (its id comes when the document is whole, in document order)."""
+        if self.styled is None or cluster.engine_text not in self.styled.formatted.clusters:
             self.format([cluster])
-        anchors = []
-        for key in self.styled.link_keys(cluster):
-            self.counts[key] = self.counts.get(key, 0) + 1
-            anchors.append(citation_anchor(key, self.counts[key]))
         self.cited.extend(key for key in cluster.keys if key not in self.cited)
-        return html_elements(self.styled.citation_html(cluster, anchors))
+        element = html_elements(self.styled.citation_html(cluster))
+        shown, unmarked = "".join(element.itertext()), _text_without_marks(element)
+        if shown != unmarked:
+            self.unmarked[shown] = unmarked
+        return element
 
 
 class CollectClusters(Preprocessor):
@@ -154,7 +191,12 @@ class CollectClusters(Preprocessor):
         self.citations = citations
 
     def run(self, lines: list[str]) -> list[str]:
-        self.citations.format(page_clusters("\n".join(lines), self.citations.bibliography))
+        source = "\n".join(lines)
+        self.citations.start(source)
+        if not self.citations.collected:
+            clusters = page_clusters(source, self.citations.bibliography)
+            if clusters:
+                self.citations.format(clusters)
         return lines
 
 
@@ -177,13 +219,15 @@ class CitationProcessor(InlineProcessor):
         return self.citations.element(cluster), m.start(), end
 
 
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 class PlaceReferences(Treeprocessor):
-    """A citation in a link's text loses its own link; one in a heading, its verification
-    mark (the heading's id, made next from its text, stays the same when a source is
-    verified); the References list ends the document."""
+    """The document's citations, now that it is whole. A citation in a link's text loses
+    its own link; one in a heading or an image's alt text, its verification mark (the
+    heading's id, made next from its text, stays the same when a source is verified). Each citation link gets
+    its id in document order (``cite-<key>-<n>``) and is recorded with the heading it
+    stands under. The References list ends the text, before any footnotes, as in Pandoc."""
 
     def __init__(self, md: Markdown, citations: DocumentCitations) -> None:
         super().__init__(md)
@@ -191,8 +235,9 @@ class PlaceReferences(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for image in root.iter("img"):
-            if INLINE_PLACEHOLDER_RE.search(image.get("alt", "")):
-                image.set("alt", self._text_of_placeholders(image.get("alt")))
+            self._alt_as_text(image)
+        if not self.citations.cited:
+            return
         for heading in (element for element in root.iter() if element.tag in HEADINGS):
             for parent in list(heading.iter()):
                 for mark in [child for child in parent if "citation-status" in child.get("class", "").split()]:
@@ -201,12 +246,42 @@ class PlaceReferences(Treeprocessor):
             for inner in link.iter("a"):
                 if inner is not link:
                     inner.tag = "span"
-                    for name in ("href", "role", "id"):
+                    for name in ("href", "role", "id", "title"):
                         inner.attrib.pop(name, None)
-        if self.citations.cited and self.citations.styled is not None:
-            heading = etree.SubElement(root, "h2", {"id": "references"})
-            heading.text = "References"
-            root.append(html_elements(references_html(self.citations.cited, self.citations.styled)))
+        self._number_citation_links(root)
+        self._append_references(root)
+
+    def _number_citation_links(self, root: etree.Element) -> None:
+        counts: dict[str, int] = {}
+        section = ""
+        for element in root.iter():
+            if element.tag in HEADINGS:
+                section = " ".join("".join(element.itertext()).split())
+            elif element.tag == "a" and element.get("role") == "doc-biblioref":
+                key = self.citations.styled.key_of_link(element.get("href", ""))
+                counts[key] = counts.get(key, 0) + 1
+                anchor = citation_anchor(key, counts[key])
+                element.set("id", anchor)
+                self.citations.sites.append(CitationSite(key, anchor, section))
+
+    def _append_references(self, root: etree.Element) -> None:
+        heading = etree.Element("h2", {"id": "references", "data-search-exclude": ""})
+        heading.text = "References"
+        footnotes = [index for index, child in enumerate(root) if "footnote" in child.get("class", "").split()]
+        at = footnotes[-1] if footnotes else len(root)
+        root.insert(at, heading)
+        root.insert(at + 1, html_elements(references_html(self.citations.cited, self.citations.styled)))
+
+    def _alt_as_text(self, image: etree.Element) -> None:
+        """An image's alt text holds a citation's text without its verification mark, as
+        headings do (Python-Markdown wrote the text of the citation's elements there)."""
+        alt = image.get("alt", "")
+        if INLINE_PLACEHOLDER_RE.search(alt):
+            alt = self._text_of_placeholders(alt)
+        for shown, unmarked in self.citations.unmarked.items():
+            alt = alt.replace(shown, unmarked)
+        if alt != image.get("alt", ""):
+            image.set("alt", alt)
 
     def _text_of_placeholders(self, value: str) -> str:
         """Python-Markdown writes an image's description into alt one level deep: a link
@@ -218,6 +293,18 @@ class PlaceReferences(Treeprocessor):
             return node if isinstance(node, str) else "".join(node.itertext()) if node is not None else ""
 
         return INLINE_PLACEHOLDER_RE.sub(text, value)
+
+
+def _text_without_marks(element: etree.Element) -> str:
+    """The element's text, less that of its verification marks (and the space before each)."""
+    pieces = [element.text or ""]
+    for child in element:
+        if "citation-status" in child.get("class", "").split():
+            pieces[-1] = pieces[-1].rstrip(" ")
+        else:
+            pieces.append(_text_without_marks(child))
+        pieces.append(child.tail or "")
+    return "".join(pieces)
 
 
 def _remove_keeping_tail(parent: etree.Element, child: etree.Element) -> None:

@@ -52,18 +52,14 @@ def fill_sources(listing: SourcesListing, styled: Styled, backlinks: dict[str, l
                  url_of: Callable[[str], str], slots: HtmlSlots) -> None:
     """Each list's entries in the style's bibliography order, with "Cited on" backlinks.
     ``url_of`` turns a page's docs-relative path into its URL relative to the Sources
-    page; the post-build link check checks every backlink and its anchor.
-
-    The backlinks are excluded from search (they repeat the site's page titles under
-    every source), so search is given the entries without them: the same index, and its
-    parser does not read a list of links per source."""
+    page; the post-build link check checks every backlink and its anchor. The backlinks
+    are excluded from search: they repeat the site's page titles under every source."""
     for keys, number in ((listing.cited, listing.cited_slot), (listing.uncited, listing.uncited_slot)):
         if number is None:
             continue
         ordered = styled.ordered(keys)
         html = "\n".join(_entry_html(key, styled, backlinks.get(key, []), url_of) for key in ordered)
-        searched = "\n".join(_entry_html(key, styled, [], url_of) for key in ordered)
-        slots.fill_in(number, html, [reference_anchor(key) for key in ordered], searched)
+        slots.fill_in(number, html, [reference_anchor(key) for key in ordered])
 
 
 def _entry_html(key: str, styled: Styled, links: list[Backlink], url_of: Callable[[str], str]) -> str:
