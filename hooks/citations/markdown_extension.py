@@ -225,9 +225,10 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 class PlaceReferences(Treeprocessor):
     """The document's citations, now that it is whole. A citation in a link's text loses
     its own link; one in a heading or an image's alt text, its verification mark (the
-    heading's id, made next from its text, stays the same when a source is verified). Each citation link gets
-    its id in document order (``cite-<key>-<n>``) and is recorded with the heading it
-    stands under. The References list ends the text, before any footnotes, as in Pandoc."""
+    heading's id, made next from its text, stays the same when a source is verified).
+    Each citation link gets its id in document order (``cite-<key>-<n>``) and is recorded
+    with the heading it stands under. The References list ends the text, before any
+    footnotes, as in Pandoc."""
 
     def __init__(self, md: Markdown, citations: DocumentCitations) -> None:
         super().__init__(md)
