@@ -217,6 +217,26 @@ def test_markdown_changed_by_an_earlier_hook_is_rendered_again(fixture_site):
     assert "[@vera" not in values
 
 
+def test_one_engine_run_per_build_and_one_more_for_a_citation_added_later(fixture_site, monkeypatch):
+    # on_files gives every page's citations to one run; the extension formats a citation
+    # that run was not given (added by an earlier hook) in one more run, never drops it.
+    from citations.engine import Engine
+
+    runs = []
+    original = Engine.format
+    monkeypatch.setattr(Engine, "format", lambda engine, clusters, items: runs.append(clusters) or
+                        original(engine, clusters, items))
+    fixture_site.page("values.md", "---\ntitle: Values\n---\n\n# Values\n\nText [@vera-unjust-burden-2018, p. 2].\n")
+    assert fixture_site.build().returncode == 0
+    assert len(runs) == 1 and "[@vera-unjust-burden-2018, p. 2]" in runs[0]
+    runs.clear()
+    _with_earlier_hook(fixture_site, "    return markdown + '\\n\\nLater [@vera-unjust-burden-2018, p. 9].\\n'\n")
+    result = fixture_site.build()
+    assert result.returncode == 0, result.output
+    assert [clusters for clusters in runs[1:]] == [["[@vera-unjust-burden-2018, p. 9]"]]  # formatted once
+    assert "Hinton, 2018, p. 9</a>" in result.page("values/index.html")
+
+
 def test_unknown_key_added_by_an_earlier_hook_is_one_line(fixture_site):
     _with_earlier_hook(fixture_site, "    return markdown + '\\n\\nLater [@added-later].\\n'\n")
     # The key is not in the file: the line is the Markdown's that the earlier hook made.
