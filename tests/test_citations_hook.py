@@ -237,6 +237,22 @@ def test_one_engine_run_per_build_and_one_more_for_a_citation_added_later(fixtur
     assert "Hinton, 2018, p. 9</a>" in result.page("values/index.html")
 
 
+def test_a_problem_in_the_extra_engine_run_names_the_page_and_line(fixture_site, monkeypatch):
+    from citations.engine import Engine, EngineError
+
+    original, runs = Engine.format, []
+
+    def format_or_fail(engine, clusters, items):
+        runs.append(clusters)
+        if len(runs) > 1:
+            raise EngineError("Pandoc: a problem", "the fix", clusters[0])
+        return original(engine, clusters, items)
+
+    monkeypatch.setattr(Engine, "format", format_or_fail)
+    _with_earlier_hook(fixture_site, "    return markdown + '\\n\\nLater [@vera-unjust-burden-2018, p. 9].\\n'\n")
+    assert_one_line_error(fixture_site.build(), "docs/index.md:6: Pandoc: a problem — the fix")
+
+
 def test_unknown_key_added_by_an_earlier_hook_is_one_line(fixture_site):
     _with_earlier_hook(fixture_site, "    return markdown + '\\n\\nLater [@added-later].\\n'\n")
     # The key is not in the file: the line is the Markdown's that the earlier hook made.
