@@ -276,12 +276,13 @@ def _check_style(style: Path, config_dir: Path) -> None:
 
 
 def _find_clusters(file: File, source: str, state: _BuildState) -> list[Cluster]:
+    strays: list[int] = []
     try:
-        clusters = page_clusters(source, state.bibliography)
+        clusters = page_clusters(source, state.bibliography, strays)
     except UnknownKeyError as error:
         raise PluginError(f"{shown_file(file, state.config_dir)}:{error.line}: unknown citation key "
                           f"'{error.key}' — {_unknown_key_fix(error.key, state)}") from None
-    for miss in near_misses(source, clusters):
+    for miss in near_misses(source, strays):
         log.warning("%s", miss.message(shown_file(file, state.config_dir)))
     return clusters
 

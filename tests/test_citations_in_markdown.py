@@ -68,9 +68,31 @@ def test_near_misses_are_warnings_that_name_the_fix(tmp_path, written, fix):
     assert "Traceback" not in strict.output
 
 
+def near_misses_of(text: str) -> list[str]:
+    strays: list[int] = []
+    find_citations(text, KNOWN, strays=strays)
+    return [miss.text for miss in near_misses(text, strays)]
+
+
 def test_citations_and_escaped_brackets_are_no_near_misses():
     text = f"[@{KEY}] and [see @{KEY}, p. 3] and \\[@ not] and `[@]` and\n\n```\n[@]\n```\n"
-    assert near_misses(text, find_citations(text, KNOWN)) == []
+    assert near_misses_of(text) == []
+
+
+def test_near_misses_are_found_where_the_citation_scanner_reads_text():
+    # Text Pandoc reads no citation in is no near miss: a link's target and title, a
+    # tag's attributes (Pandoc reads them as strings).
+    assert near_misses_of(f'[a](#x "[@{KEY}]") [b](#x "see [@]") <span title="[@ {KEY}]">c</span>') == []
+    assert near_misses_of(f"<https://example.org/[@{KEY}]>") == []
+    # Everywhere Pandoc reads text, brackets included: a link's text, a heading, after "\\\\".
+    assert near_misses_of(f"[see [@] here](#x)\n\n## Title [@ {KEY}]\n\nA \\\\[-@] b\n") == [
+        "[@]", f"[@ {KEY}]", "[-@]"]
+
+
+def test_a_link_title_holding_an_at_sign_in_brackets_builds_strict(tmp_path):
+    result = build_page(tmp_path, f'A [report](https://example.org/ "see [@] or [@{KEY}]") here.\n')
+    assert result.returncode == 0, result.output
+    assert 'title="see [@] or [@vera-unjust-burden-2018]"' in result.page("index.html")
 
 
 # Stray fence lines: every citation is formatted or stops the build; none is published raw.

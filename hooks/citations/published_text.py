@@ -2,20 +2,20 @@
 
 - ``near_misses``: bracketed text that a contributor surely meant as a citation but that
   Pandoc's grammar reads as text: ``[@]``, ``[@ key]``, ``[-@]``, or ``[@key`` with no
-  cluster (an unclosed bracket, say). Each is a warning naming the fix.
+  cluster (an unclosed bracket, say), where the citation scanner reads text (never in
+  code, a tag's attributes or a link's target or title). Each is a warning naming the fix.
 - ``raw_citations``: the invariant after rendering. No citation of a known key may be
   left as text outside code anywhere in the finished page (text, headings, tables,
   lists, footnotes, and images' ``alt`` text, where Pandoc also reads citations; never
-  in a ``title``, which Pandoc reads as a plain string). One would mean the scanner and
-  Markdown disagreed about what is code (a fence line Markdown does not read as a fence,
-  say), and the citation would be published raw.
+  in a ``title``, which Pandoc reads as a plain string). One would mean Markdown did not
+  read that text as Markdown (a raw HTML block, say), and the citation would be
+  published raw.
 
 Plain Python, no MkDocs import.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -23,10 +23,10 @@ from html import unescape
 
 from selectolax.lexbor import LexborHTMLParser
 
-from citations.syntax import Cluster, find_citations, mask_code
+from citations.syntax import find_citations, mask_code
 
 # "[@" or "[-@" and what follows, up to the end of the would-be key.
-BRACKET_AT = re.compile(r"(?<!\\)\[-?@(?P<key>\{[^}\s]*\}?|[^\s\]\[;,]*)")
+BRACKET_AT = re.compile(r"\[-?@(?P<key>\{[^}\s]*\}?|[^\s\]\[;,]*)")
 # "@" and the key-like text after it, for a first pass over the page's HTML.
 AT_KEY = re.compile(r"@\{?(?P<key>[^\s\]\[;,{}]+)")
 CODE_ELEMENTS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
@@ -43,41 +43,21 @@ class NearMiss:
         return f"{shown_file}:{self.line}: '{self.text}' is not a citation (Pandoc reads it as text) — {self.fix}"
 
 
-def near_misses(markdown: str, clusters: list[Cluster]) -> list[NearMiss]:
-    """Every ``[@`` that starts no citation, outside code, with its line and fix."""
-    inside = _spans(clusters)
-    if not any(not _within(inside, match.start()) for match in BRACKET_AT.finditer(markdown)):
-        return []  # every "[@" starts or sits in a citation: no need to find the code
-    masked = mask_code(markdown)
+def near_misses(markdown: str, strays: list[int]) -> list[NearMiss]:
+    """Each stray ``[@`` (``find_citations(..., strays=...)``: in text, starting no
+    citation) with its line and fix."""
     found = []
-    for match in BRACKET_AT.finditer(masked):
-        if _within(inside, match.start()):
-            continue
-        line_end = masked.find("\n", match.start())
-        line_end = len(markdown) if line_end < 0 else line_end
-        close = masked.find("]", match.start(), min(line_end, match.start() + 80))
-        shown = markdown[match.start():close + 1 if close >= 0 else match.end()]
+    for position in strays:
+        match = BRACKET_AT.match(markdown, position)
+        line_end = markdown.find("\n", position)
+        close = markdown.find("]", position, min(len(markdown) if line_end < 0 else line_end, position + 80))
+        shown = markdown[position:close + 1 if close >= 0 else match.end()]
         if match["key"] in ("", "{}", "{"):
             fix = "put the key right after @, with no space: [@key]; to show an @, write \\@"
         else:
             fix = "close the bracket after the key: [@key] or [@key, p. 3]; to show an @, write \\@"
-        found.append(NearMiss(markdown.count("\n", 0, match.start()) + 1, shown.strip(), fix))
+        found.append(NearMiss(markdown.count("\n", 0, position) + 1, shown.strip(), fix))
     return found
-
-
-def _spans(clusters: list[Cluster]) -> list[tuple[int, int]]:
-    """The clusters' spans, outermost only, in order (nested ones lie within them)."""
-    spans: list[tuple[int, int]] = []
-    for cluster in sorted(clusters, key=lambda found: found.start):
-        if spans and cluster.start < spans[-1][1]:
-            continue
-        spans.append((cluster.start, cluster.end))
-    return spans
-
-
-def _within(spans: list[tuple[int, int]], position: int) -> bool:
-    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
-    return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
 def unescaped_raw_citations(html: str, markdown: str, known_keys) -> list[str]:

@@ -69,9 +69,10 @@ def reference_anchor(key: str) -> str:
     return f"ref-{anchor_key(key)}"
 
 
-def page_clusters(markdown: str, bibliography: Bibliography) -> list[Cluster]:
-    """Every citation of a page; an unknown key in one stops here, with its line."""
-    clusters = find_citations(markdown, bibliography.entries)
+def page_clusters(markdown: str, bibliography: Bibliography, strays: list[int] | None = None) -> list[Cluster]:
+    """Every citation of a page; an unknown key in one stops here, with its line.
+    ``strays``: as for ``find_citations``."""
+    clusters = find_citations(markdown, bibliography.entries, strays=strays)
     for cluster in clusters:
         for key in cluster.keys:
             if key not in bibliography.entries:

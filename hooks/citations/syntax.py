@@ -36,6 +36,7 @@ HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[A-Za-z][A-Za-
                       r"|<[^\s<>@]+@[^\s<>]+>")
 ATTRIBUTES = re.compile(r"""\{\s*(?:(?:[#.][^\s{}]+|[A-Za-z_][\w-]*=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+)|-)\s*)*\}""")
 OPENING = re.compile(r"\[")
+AT_AFTER_BRACKET = re.compile(r"-?@")
 SCAN_STOP = re.compile(r"[\\\[\]\-@<]")  # where scan() has something to decide
 # Where a prefix or suffix has something to decide; any other character is plain text.
 INLINE_STOP = re.compile(r"[\\\[\];\-@<\n]")
@@ -74,11 +75,14 @@ class Cluster:
         return [item.key for item in self.items + self.nested]
 
 
-def find_citations(markdown: str, known_keys=frozenset(), code: bool = True) -> list[Cluster]:
+def find_citations(markdown: str, known_keys=frozenset(), code: bool = True,
+                   strays: list[int] | None = None) -> list[Cluster]:
     """Every citation in document order. ``known_keys``: the bibliography's keys (in-text
     ``@key`` is a citation only for these). ``code=False``: the text has no code to leave
-    out (text that Markdown has already read, say)."""
-    return _Scanner(markdown, known_keys, code).scan()
+    out (text that Markdown has already read, say). ``strays``, if given, receives the
+    offset of each ``[`` in text (not in code, a tag or a link's target) that is followed
+    by ``@`` or ``-@`` and starts no citation: what a contributor surely meant as one."""
+    return _Scanner(markdown, known_keys, code).scan(strays)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ class _Scanner:
         for position in reversed([match.start() for match in OPENING.finditer(self.text)]):
             self._normal_cite(position)
 
-    def scan(self) -> list[Cluster]:
+    def scan(self, strays: list[int] | None = None) -> list[Cluster]:
         text, clusters, position = self.text, [], 0
         lines = _LineCounter(self.source)
         while (interesting := SCAN_STOP.search(text, position)) is not None:
@@ -123,6 +127,8 @@ class _Scanner:
                 continue
             if char == "[":
                 found = self.normal.get(position)
+                if found is None and strays is not None and AT_AFTER_BRACKET.match(text, position + 1):
+                    strays.append(position)
             elif char in "-@":
                 found = self._textual_cite(position)
             elif char == "]" and text.startswith("](", position):
