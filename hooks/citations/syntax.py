@@ -40,7 +40,9 @@ AT_AFTER_BRACKET = re.compile(r"-?@")
 SCAN_STOP = re.compile(r"[\\\[\]\-@<]")  # where scan() has something to decide
 # Where a prefix or suffix has something to decide; any other character is plain text.
 INLINE_STOP = re.compile(r"[\\\[\];\-@<\n]")
-REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*\S", re.MULTILINE)
+REFERENCE_DEFINITION = re.compile(r"^ {0,3}(?P<open>\[)(?P<label>[^\]\n]+)\]:[ \t]*\S", re.MULTILINE)
+# A link reference definition's title on the line after its target.
+TITLE_LINE = re.compile(r"[ \t]+[\"'(]")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,11 @@ class _Scanner:
         self.source = markdown
         self.text = mask_code(markdown) if code else markdown
         self.known = known_keys
-        self.labels = {_label(m["label"]) for m in REFERENCE_DEFINITION.finditer(self.text)}
+        definitions = [match for match in REFERENCE_DEFINITION.finditer(self.text) if not match["label"].startswith("^")]
+        self.labels = {_label(match["label"]) for match in definitions}
+        # A definition is no text: Pandoc reads its target and title as strings (a
+        # footnote's, "[^1]: ...", is text).
+        self.definition_ends = {match.start("open"): _definition_end(self.text, match.end()) for match in definitions}
         self.brackets, self.parens = _matching_pairs(self.text)
         self.normal: dict[int, _Found | None] = {}
         self.prefix: dict[int, int | None] = {}
@@ -124,6 +130,9 @@ class _Scanner:
             found = None
             if char == "\\":
                 position += _escape_length(text, position)
+                continue
+            if char == "[" and position in self.definition_ends:
+                position = self.definition_ends[position]
                 continue
             if char == "[":
                 found = self.normal.get(position)
@@ -456,6 +465,17 @@ def _paragraph_ends(text: str) -> frozenset[int]:
 def _escape_length(text: str, position: int) -> int:
     following = text[position + 1:position + 2]
     return 2 if following and following != "\n" and not following.isalnum() else 1
+
+
+def _definition_end(text: str, position: int) -> int:
+    """The end of a link reference definition's line, or of the next when its title is there."""
+    end = text.find("\n", position)
+    if end < 0:
+        return len(text)
+    if TITLE_LINE.match(text, end + 1):
+        following = text.find("\n", end + 1)
+        return len(text) if following < 0 else following
+    return end
 
 
 def _label(text: str) -> str:
