@@ -54,6 +54,7 @@ DIALECT_DIFFERENCES = {
     ("brackets inside a suffix", "link text"), ("nested brackets twice", "link text"),
     ("link containing an at sign", "link text"), ("autolink", "link text"),
     ("in-text followed by link", "link text"), ("in-text with parenthesis after", "link text"),
+    ("link title", "link text"),
 }
 
 

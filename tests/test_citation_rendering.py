@@ -198,6 +198,23 @@ def test_unknown_key_reports_the_line(small):
     assert (caught.value.key, caught.value.line) == ("hostlie", 4)
 
 
+def test_a_citation_where_a_link_definition_could_stand_is_published(small):
+    """Python-Markdown would read "[@plain]: ..." as a link reference definition and drop
+    it; Pandoc reads a citation and text. Definitions around it are still definitions."""
+    styled, _ = small
+    page = ("See [the report][r] and [the plan][s].\n\n"
+            "[r]: https://example.org/r\n[@plain]: https://example.org/x\n[s]: https://example.org/s\n\n"
+            "- [see @plain, p. 2]: as listed\n")
+    html, citations = converted(page, styled)
+    tree = LexborHTMLParser(html)
+    assert [link.attributes["href"] for link in tree.css("p a:not([role])")] == [
+        "https://example.org/r", "https://example.org/s"]
+    assert [link.text() for link in tree.css('a[role="doc-biblioref"]')] == ["Doe, 2021", "Doe, 2021, p. 2"]
+    assert "(Doe, 2021): https://example.org/x" in tree.body.text()
+    assert "[r]:" not in html and "[s]:" not in html and "@plain" not in html
+    assert citations.cited == ["plain"]
+
+
 def test_a_citation_the_engine_was_not_given_gets_one_more_run(small):
     styled, _ = small
     html, citations = converted("Text [@plain, p. 99].\n", styled)

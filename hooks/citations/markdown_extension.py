@@ -37,6 +37,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from markdown import Extension, Markdown
+from markdown.blockprocessors import ReferenceProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -82,6 +83,7 @@ class CitationsExtension(Extension):
             self.citations = DocumentCitations(bibliography, Engine(style, cache_dir=cache_dir))
         AtSignEscapes().extendMarkdown(md)  # "\@" keeps an @ literal, as in Pandoc
         md.preprocessors.register(CollectClusters(md, self.citations), "citations-collect", 25)
+        md.parser.blockprocessors.register(DefinitionsOfNoCitation(md.parser), "reference", 15)
         md.inlinePatterns.register(CitationProcessor(CITATION_START, md, self.citations), "citation", INLINE_PRIORITY)
         # After attr_list (8) has taken "{ #id }" off headings, before toc and MkDocs read ids (5).
         md.treeprocessors.register(PlaceReferences(md, self.citations), "citations-references", 6)
@@ -198,6 +200,35 @@ class CollectClusters(Preprocessor):
             if clusters:
                 self.citations.format(clusters)
         return lines
+
+
+class DefinitionsOfNoCitation(ReferenceProcessor):
+    """Python-Markdown's link reference definitions, but a label that is a citation
+    makes none: "[@a]: ..." is a citation and text, as Pandoc reads it (Python-Markdown
+    would take the line as a definition, and the citation would vanish)."""
+
+    def __init__(self, parser) -> None:
+        super().__init__(parser)
+        self.RE = _DefinitionPattern(ReferenceProcessor.RE)
+
+
+class _DefinitionPattern:
+    """``ReferenceProcessor.RE`` as ``ReferenceProcessor.run`` uses it (``search`` and
+    ``finditer``), passing over the matches whose label is a citation."""
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+
+    def finditer(self, block: str, position: int = 0):
+        return (match for match in self.pattern.finditer(block, position) if not _is_citation(f"[{match[1]}]"))
+
+    def search(self, block: str):
+        return next(self.finditer(block), None)
+
+
+def _is_citation(bracketed: str) -> bool:
+    found = find_citations(bracketed, code=False)
+    return len(found) == 1 and (found[0].start, found[0].end) == (0, len(bracketed))
 
 
 class CitationProcessor(InlineProcessor):

@@ -40,9 +40,13 @@ AT_AFTER_BRACKET = re.compile(r"-?@")
 SCAN_STOP = re.compile(r"[\\\[\]\-@<]")  # where scan() has something to decide
 # Where a prefix or suffix has something to decide; any other character is plain text.
 INLINE_STOP = re.compile(r"[\\\[\];\-@<\n]")
-REFERENCE_DEFINITION = re.compile(r"^ {0,3}(?P<open>\[)(?P<label>[^\]\n]+)\]:[ \t]*\S", re.MULTILINE)
-# A link reference definition's title on the line after its target.
-TITLE_LINE = re.compile(r"[ \t]+[\"'(]")
+# A link reference definition: a label in balanced brackets (a footnote's "[^1]" is
+# none), a colon, a target, an optional title (perhaps on the next line) and attributes,
+# and nothing else on the line.
+DEFINITION_OPENING = re.compile(r"^ {0,3}\[(?!\^)", re.MULTILINE)
+DEFINITION_REST = re.compile(r"""\]:[ \t]*\n?[ \t]*(?:<[^<>\n]*>|\S+)"""
+                             r"""(?:[ \t]*\n?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?"""
+                             r"""(?:[ \t]*\{[^{}\n]*\})?[ \t]*(?:\n|\Z)""")
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,9 @@ class Cluster:
 def find_citations(markdown: str, known_keys=frozenset(), code: bool = True,
                    strays: list[int] | None = None) -> list[Cluster]:
     """Every citation in document order. ``known_keys``: the bibliography's keys (in-text
-    ``@key`` is a citation only for these). ``code=False``: the text has no code to leave
-    out (text that Markdown has already read, say). ``strays``, if given, receives the
+    ``@key`` is a citation only for these). ``code=False``: the text is one that Markdown
+    has already read, with no code to leave out and no blocks (no link reference
+    definitions). ``strays``, if given, receives the
     offset of each ``[`` in text (not in code, a tag or a link's target) that is followed
     by ``@`` or ``-@`` and starts no citation: what a contributor surely meant as one."""
     return _Scanner(markdown, known_keys, code).scan(strays)
@@ -106,12 +111,20 @@ class _Scanner:
         self.source = markdown
         self.text = mask_code(markdown) if code else markdown
         self.known = known_keys
-        definitions = [match for match in REFERENCE_DEFINITION.finditer(self.text) if not match["label"].startswith("^")]
-        self.labels = {_label(match["label"]) for match in definitions}
-        # A definition is no text: Pandoc reads its target and title as strings (a
-        # footnote's, "[^1]: ...", is text).
-        self.definition_ends = {match.start("open"): _definition_end(self.text, match.end()) for match in definitions}
         self.brackets, self.parens = _matching_pairs(self.text)
+        # A definition is no text: Pandoc reads its target and title as strings. Text
+        # that Markdown has already read has none (its blocks are gone: a line there
+        # that starts "[label]:" is text).
+        definitions = self._definitions() if code else {}
+        self._read_clusters(definitions)
+        # A label that is a citation ("[@a]: ...") makes no definition (Pandoc's rule);
+        # without it the clusters are read again, as a label can change what follows it.
+        if any(self.normal[opening] is not None for opening in definitions):
+            self._read_clusters({opening: end for opening, end in definitions.items() if self.normal[opening] is None})
+
+    def _read_clusters(self, definitions: dict[int, int]) -> None:
+        self.labels = {_label(self.text[opening + 1:self.brackets[opening]]) for opening in definitions}
+        self.definition_ends = definitions
         self.normal: dict[int, _Found | None] = {}
         self.prefix: dict[int, int | None] = {}
         self.suffix: dict[int, int | None] = {}
@@ -120,6 +133,18 @@ class _Scanner:
         # earlier one needs it, so nothing recurses deeper than one level.
         for position in reversed([match.start() for match in OPENING.finditer(self.text)]):
             self._normal_cite(position)
+
+    def _definitions(self) -> dict[int, int]:
+        """Each link reference definition, as its opening bracket and where it ends (after
+        its title, which may stand on the next line)."""
+        definitions = {}
+        for match in DEFINITION_OPENING.finditer(self.text):
+            opening = match.end() - 1
+            closing = self.brackets.get(opening)
+            rest = None if closing is None else DEFINITION_REST.match(self.text, closing)
+            if rest is not None:
+                definitions[opening] = rest.end()
+        return definitions
 
     def scan(self, strays: list[int] | None = None) -> list[Cluster]:
         text, clusters, position = self.text, [], 0
@@ -465,17 +490,6 @@ def _paragraph_ends(text: str) -> frozenset[int]:
 def _escape_length(text: str, position: int) -> int:
     following = text[position + 1:position + 2]
     return 2 if following and following != "\n" and not following.isalnum() else 1
-
-
-def _definition_end(text: str, position: int) -> int:
-    """The end of a link reference definition's line, or of the next when its title is there."""
-    end = text.find("\n", position)
-    if end < 0:
-        return len(text)
-    if TITLE_LINE.match(text, end + 1):
-        following = text.find("\n", end + 1)
-        return len(text) if following < 0 else following
-    return end
 
 
 def _label(text: str) -> str:
