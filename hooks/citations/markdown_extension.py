@@ -48,7 +48,7 @@ from citations.engine import DEFAULT_STYLE, Engine, Formatted
 from citations.exports import engine_items
 from citations.markdown_escapes import AtSignEscapes
 from citations.render import CitationSite, Styled, UnknownKeyError, citation_anchor, page_clusters, references_html
-from citations.syntax import Cluster, find_citations
+from citations.syntax import Cluster, find_citations, whole_cluster
 
 # Where a citation may start: a bracket ("[@a]", "[see -@a]"), or "@a" or "-@a" in text.
 # Zero-width, so that when "-@" starts nothing, its "@" is still asked about.
@@ -149,10 +149,7 @@ class DocumentCitations:
 
     def as_written(self, text: str) -> Cluster | None:
         """``text`` as one cluster, or None."""
-        found = find_citations(text, self.bibliography.entries, code=False)
-        if len(found) != 1 or (found[0].start, found[0].end) != (0, len(text)):
-            return None
-        return self._of_known_keys(found[0])
+        return self._of_known_keys(whole_cluster(text, self.bibliography.entries))
 
     def _of_known_keys(self, cluster: Cluster | None) -> Cluster | None:
         """``cluster``, all of whose keys the bibliography has; an unknown one is an error."""
@@ -220,15 +217,10 @@ class _DefinitionPattern:
         self.pattern = pattern
 
     def finditer(self, block: str, position: int = 0):
-        return (match for match in self.pattern.finditer(block, position) if not _is_citation(f"[{match[1]}]"))
+        return (match for match in self.pattern.finditer(block, position) if whole_cluster(f"[{match[1]}]") is None)
 
     def search(self, block: str):
         return next(self.finditer(block), None)
-
-
-def _is_citation(bracketed: str) -> bool:
-    found = find_citations(bracketed, code=False)
-    return len(found) == 1 and (found[0].start, found[0].end) == (0, len(bracketed))
 
 
 class CitationProcessor(InlineProcessor):

@@ -86,10 +86,16 @@ def find_citations(markdown: str, known_keys=frozenset(), code: bool = True,
     """Every citation in document order. ``known_keys``: the bibliography's keys (in-text
     ``@key`` is a citation only for these). ``code=False``: the text is one that Markdown
     has already read, with no code to leave out and no blocks (no link reference
-    definitions). ``strays``, if given, receives the
-    offset of each ``[`` in text (not in code, a tag or a link's target) that is followed
-    by ``@`` or ``-@`` and starts no citation: what a contributor surely meant as one."""
+    definitions). ``strays``, if given, receives the offset of each ``[`` in text (not in
+    code, a tag or a link's target) that is followed by ``@`` or ``-@`` and starts no
+    citation: what a contributor surely meant as one."""
     return _Scanner(markdown, known_keys, code).scan(strays)
+
+
+def whole_cluster(text: str, known_keys=frozenset()) -> Cluster | None:
+    """``text``, one that Markdown has already read, as a single cluster, or None."""
+    found = find_citations(text, known_keys, code=False)
+    return found[0] if len(found) == 1 and (found[0].start, found[0].end) == (0, len(text)) else None
 
 
 @dataclass(frozen=True)
